@@ -1,0 +1,261 @@
+package org.tcpjmx.filter;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpState;
+
+/**
+ * A parsed connection filter in {@code ss}'s language (see {@link FilterParser}). Every node can be
+ * evaluated in Java; the Linux backend also compiles what the kernel can evaluate into its dump
+ * request, so a narrow filter costs a narrow dump.
+ */
+public sealed interface Filter permits Filter.All, Filter.States, Filter.Port, Filter.Host, Filter.Owned,
+        Filter.Stack, Filter.And, Filter.Or, Filter.Not {
+
+    /** Whether the connection matches. */
+    boolean test(TcpConnection c);
+
+    /** Which end of the connection a condition looks at. */
+    enum Side {
+        /** The local end: {@code sport}, {@code src}. */
+        SOURCE,
+        /** The remote end: {@code dport}, {@code dst}. */
+        DESTINATION
+    }
+
+    /** A port comparison operator. */
+    enum Comparison {
+        EQ("="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+
+        private final String symbol;
+
+        Comparison(String symbol) {
+            this.symbol = symbol;
+        }
+
+        public String symbol() {
+            return symbol;
+        }
+
+        boolean test(int value, int operand) {
+            switch (this) {
+                case EQ: return value == operand;
+                case NE: return value != operand;
+                case LT: return value < operand;
+                case LE: return value <= operand;
+                case GT: return value > operand;
+                default: return value >= operand;
+            }
+        }
+    }
+
+    /** Matches everything. */
+    Filter ALL = new All();
+
+    /** The filter that matches everything. */
+    record All() implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "all";
+        }
+    }
+
+    /** Connections in one of the given states. */
+    record States(Set<TcpState> states) implements Filter {
+        public States {
+            states = states.isEmpty() ? EnumSet.noneOf(TcpState.class) : EnumSet.copyOf(states);
+        }
+
+        @Override
+        public boolean test(TcpConnection c) {
+            return states.contains(c.state());
+        }
+
+        @Override
+        public String toString() {
+            return "state" + states;
+        }
+    }
+
+    /** {@code sport OP port} or {@code dport OP port}. */
+    record Port(Side side, Comparison op, int port) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return op.test(side == Side.SOURCE ? c.local().port() : c.remote().port(), port);
+        }
+
+        @Override
+        public String toString() {
+            return (side == Side.SOURCE ? "sport " : "dport ") + op.symbol() + " :" + port;
+        }
+    }
+
+    /**
+     * {@code src HOST[/PREFIX][:PORT]} or {@code dst ...}. An empty address matches any address; a
+     * port of -1 matches any port. An IPv4 prefix also matches IPv4-mapped IPv6 addresses, as the
+     * kernel's {@code INET_DIAG_BC_S_COND} does.
+     */
+    record Host(Side side, byte[] address, int prefixLength, int port) implements Filter {
+        public Host {
+            address = address.clone();
+            int max = address.length * 8;
+            if (prefixLength < 0 || prefixLength > max) {
+                throw new IllegalArgumentException("prefix length " + prefixLength + " is out of range 0-" + max);
+            }
+        }
+
+        @Override
+        public byte[] address() {
+            return address.clone();
+        }
+
+        @Override
+        public boolean test(TcpConnection c) {
+            var e = side == Side.SOURCE ? c.local() : c.remote();
+            if (port != -1 && e.port() != port) {
+                return false;
+            }
+            if (address.length == 0) {
+                return true;
+            }
+            // Same order as the kernel's inet_diag_bc_run: family first, then the prefix.
+            int offset;
+            if (e.addressLength() == address.length) {
+                offset = 0;
+            } else if (address.length == 4 && e.isV4Mapped()) {
+                offset = 12;
+            } else {
+                return false;
+            }
+            for (int bit = 0; bit < prefixLength; bit++) {
+                int mask = 0x80 >>> (bit & 7);
+                if ((e.addressByte(offset + (bit >> 3)) & mask) != (address[bit >> 3] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Host h && h.side == side && h.prefixLength == prefixLength && h.port == port
+                    && java.util.Arrays.equals(h.address, address);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(side, prefixLength, port) * 31 + java.util.Arrays.hashCode(address);
+        }
+
+        @Override
+        public String toString() {
+            String a = address.length == 0 ? "*" : org.tcpjmx.model.IpAddresses.format(address) + "/" + prefixLength;
+            return (side == Side.SOURCE ? "src " : "dst ") + a + (port == -1 ? "" : ":" + port);
+        }
+    }
+
+    /** Sockets this JVM holds a file descriptor on. */
+    record Owned() implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.owned();
+        }
+
+        @Override
+        public String toString() {
+            return "owned";
+        }
+    }
+
+    /** Connections using a congestion-control module ("stack" on Linux), matched case-insensitively. */
+    record Stack(String name) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.stack().equalsIgnoreCase(name);
+        }
+
+        @Override
+        public String toString() {
+            return "stack " + name;
+        }
+    }
+
+    /** Both. */
+    record And(Filter left, Filter right) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return left.test(c) && right.test(c);
+        }
+
+        @Override
+        public String toString() {
+            return "(" + left + " and " + right + ")";
+        }
+    }
+
+    /** Either. */
+    record Or(Filter left, Filter right) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return left.test(c) || right.test(c);
+        }
+
+        @Override
+        public String toString() {
+            return "(" + left + " or " + right + ")";
+        }
+    }
+
+    /** Negation. */
+    record Not(Filter inner) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return !inner.test(c);
+        }
+
+        @Override
+        public String toString() {
+            return "not " + inner;
+        }
+    }
+
+    /** Whether evaluating this filter needs the congestion-control module of each socket. */
+    default boolean needsStack() {
+        if (this instanceof Stack) {
+            return true;
+        }
+        if (this instanceof And a) {
+            return a.left().needsStack() || a.right().needsStack();
+        }
+        if (this instanceof Or o) {
+            return o.left().needsStack() || o.right().needsStack();
+        }
+        if (this instanceof Not n) {
+            return n.inner().needsStack();
+        }
+        return false;
+    }
+
+    /** Whether evaluating this filter needs to know which sockets this JVM owns. */
+    default boolean needsOwner() {
+        if (this instanceof Owned) {
+            return true;
+        }
+        if (this instanceof And a) {
+            return a.left().needsOwner() || a.right().needsOwner();
+        }
+        if (this instanceof Or o) {
+            return o.left().needsOwner() || o.right().needsOwner();
+        }
+        if (this instanceof Not n) {
+            return n.inner().needsOwner();
+        }
+        return false;
+    }
+}

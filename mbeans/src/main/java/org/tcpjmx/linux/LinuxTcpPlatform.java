@@ -1,0 +1,181 @@
+package org.tcpjmx.linux;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.linux.ProcFdScanner.InodeSet;
+import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
+import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.Endpoint;
+import org.tcpjmx.model.IpFamily;
+import org.tcpjmx.model.SocketTimer;
+import org.tcpjmx.model.StateHistogram;
+import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TcpPlatform;
+
+/**
+ * The Linux TCP table: netlink sock_diag, or /proc/net/tcp* when netlink is unavailable. Kernel
+ * filtering is used where the filter allows ({@link InetDiagBytecode}); the rest is evaluated here,
+ * so callers always get exactly the filter's matches.
+ */
+public final class LinuxTcpPlatform implements TcpPlatform {
+    private static final IpFamily[] FAMILIES = {IpFamily.INET4, IpFamily.INET6};
+    /** Linux state number to TcpState ordinal, -1 where undefined. */
+    private static final int[] ORDINAL_BY_LINUX = new int[16];
+
+    static {
+        java.util.Arrays.fill(ORDINAL_BY_LINUX, -1);
+        for (int i = 0; i < ORDINAL_BY_LINUX.length; i++) {
+            if (TcpState.isLinuxState(i)) {
+                ORDINAL_BY_LINUX[i] = TcpState.fromLinux(i).ordinal();
+            }
+        }
+    }
+
+    private final Backend backend;
+    private final String detail;
+    private final SockDiagReader netlink = new SockDiagReader();
+    private final ProcNetTcpReader procfs = new ProcNetTcpReader();
+    private final ProcFdScanner fds = new ProcFdScanner();
+
+    public LinuxTcpPlatform(Backend backend, String detail) {
+        this.backend = backend;
+        this.detail = detail;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public String backendDetail() {
+        return detail;
+    }
+
+    @Override
+    public void forEach(Filter filter, boolean withInfo, Consumer<TcpConnection> sink) {
+        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        InodeSet own = fds.selfSocketInodes();
+        boolean evaluate = !plan.exact();
+        if (backend == Backend.PROCFS) {
+            for (IpFamily f : FAMILIES) {
+                procfs.read(f, plan.stateMask(), c -> {
+                    TcpConnection row = c.withOwned(own.contains(c.inode()));
+                    if (filter.test(row)) {
+                        sink.accept(row);
+                    }
+                });
+            }
+            return;
+        }
+        int ext = withInfo ? SockDiagReader.EXT_INFO_AND_CONG : SockDiagReader.EXT_CONG_ONLY;
+        for (IpFamily f : FAMILIES) {
+            netlink.dump(f, plan.stateMask(), ext, plan.bytecode(), m -> {
+                TcpConnection row = toRow(m, own);
+                if (!evaluate || filter.test(row)) {
+                    sink.accept(row);
+                }
+            });
+        }
+    }
+
+    @Override
+    public StateHistogram histogram(Filter filter) {
+        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        long[] counts = new long[TcpState.values().length];
+        if (backend == Backend.NETLINK && plan.exact()) {
+            for (IpFamily f : FAMILIES) {
+                netlink.dump(f, plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
+                    int s = m.state();
+                    int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                    if (ordinal < 0) {
+                        throw new MalformedNetlinkException("socket with unknown state " + s);
+                    }
+                    counts[ordinal]++;
+                });
+            }
+        } else {
+            forEach(filter, false, c -> counts[c.state().ordinal()]++);
+        }
+        return StateHistogram.of(counts);
+    }
+
+    @Override
+    public Optional<TcpConnection> lookup(TcpConnection c) {
+        if (backend == Backend.PROCFS || !c.hasCookie()) {
+            TcpConnection[] found = {null};
+            Filter same = fourTuple(c);
+            for (IpFamily f : FAMILIES) {
+                if (f == c.family()) {
+                    procfs.read(f, LinuxConstants.ALL_STATES_MASK, row -> {
+                        if (found[0] == null && same.test(row)) {
+                            found[0] = row;
+                        }
+                    });
+                }
+            }
+            InodeSet own = fds.selfSocketInodes();
+            return Optional.ofNullable(found[0]).map(r -> r.withOwned(own.contains(r.inode())));
+        }
+        TcpConnection[] found = {null};
+        InodeSet own = fds.selfSocketInodes();
+        boolean seen = netlink.lookup(c.family(), c.local().address(), c.local().port(), c.remote().address(),
+                c.remote().port(), c.ifindex(), c.cookie(), SockDiagReader.EXT_CONG_ONLY, m -> found[0] = toRow(m, own));
+        return seen ? Optional.of(found[0]) : Optional.empty();
+    }
+
+    @Override
+    public int destroy(TcpConnection c) {
+        if (backend == Backend.PROCFS || !c.hasCookie()) {
+            // Without the cookie the kernel would match by 4-tuple and may fall back to the listener.
+            return Errno.EOPNOTSUPP;
+        }
+        return netlink.destroy(c.family(), c.local().address(), c.local().port(), c.remote().address(),
+                c.remote().port(), c.ifindex(), c.cookie());
+    }
+
+    @Override
+    public int disconnectOwned(TcpConnection c) {
+        OptionalInt fd = c.inode() > 0 ? fds.selfFdOf(c.inode()) : OptionalInt.empty();
+        if (fd.isEmpty()) {
+            return Errno.ENOENT;
+        }
+        // struct sockaddr with sa_family AF_UNSPEC: tcp_disconnect() sends a RST, the fd stays open.
+        try (Memory addr = new Memory(16)) {
+            addr.clear();
+            int rc = LibC.connect(fd.getAsInt(), addr, 16);
+            return rc == 0 ? 0 : Native.getLastError();
+        }
+    }
+
+    @Override
+    public Map<Long, SocketOwner> socketOwners() {
+        return fds.allSocketOwners();
+    }
+
+    private static Filter fourTuple(TcpConnection c) {
+        return new Filter.And(
+                new Filter.And(new Filter.Host(Filter.Side.SOURCE, c.local().address(), c.local().addressLength() * 8, c.local().port()),
+                        new Filter.Host(Filter.Side.DESTINATION, c.remote().address(), c.remote().addressLength() * 8, c.remote().port())),
+                new Filter.All());
+    }
+
+    static TcpConnection toRow(InetDiagMessage m, InodeSet own) {
+        IpFamily family = m.family() == LinuxConstants.AF_INET ? IpFamily.INET4 : IpFamily.INET6;
+        int st = m.state();
+        if (!TcpState.isLinuxState(st)) {
+            throw new MalformedNetlinkException("socket with unknown state " + st);
+        }
+        long inode = m.inode();
+        return new TcpConnection(family, new Endpoint(m.src(), m.sport()), new Endpoint(m.dst(), m.dport()),
+                TcpState.fromLinux(st), m.rqueue(), m.wqueue(), m.uid(), inode, m.ifindex(), m.cookie(),
+                SocketTimer.fromLinux(m.timer()), m.expires(), m.retrans(), own.contains(inode),
+                m.congestionControl(), m.hasInfo() ? Optional.of(m.info()) : Optional.empty(), Backend.NETLINK);
+    }
+}

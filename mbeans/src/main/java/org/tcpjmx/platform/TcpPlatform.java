@@ -1,0 +1,69 @@
+package org.tcpjmx.platform;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
+import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.StateHistogram;
+import org.tcpjmx.model.TcpConnection;
+
+/**
+ * The host's TCP table and the kernel calls that act on it, whatever the kernel interface. The rest
+ * of the code uses only this; {@link TcpPlatforms#open()} picks the implementation.
+ * Implementations are thread-safe.
+ */
+public interface TcpPlatform {
+
+    /** Where rows come from. */
+    Backend backend();
+
+    /** A sentence saying which backend is in use and, after a fallback, why. */
+    String backendDetail();
+
+    /**
+     * Streams every socket that matches the filter, IPv4 then IPv6.
+     *
+     * @param withInfo also fetch tcp_info (netlink only; ignored by procfs)
+     */
+    void forEach(Filter filter, boolean withInfo, Consumer<TcpConnection> sink);
+
+    /** The matching sockets as a list. */
+    default List<TcpConnection> connections(Filter filter, boolean withInfo) {
+        List<TcpConnection> out = new ArrayList<>();
+        forEach(filter, withInfo, out::add);
+        return out;
+    }
+
+    /** Counts matching sockets per state; builds no row per socket where the kernel can filter. */
+    StateHistogram histogram(Filter filter);
+
+    /**
+     * Looks the connection up again in the kernel: by its full socket id on netlink (so a reused
+     * 4-tuple is not mistaken for it), by 4-tuple and state-independent match on procfs.
+     */
+    Optional<TcpConnection> lookup(TcpConnection connection);
+
+    /**
+     * Asks the kernel to destroy the socket ({@code SOCK_DESTROY} with the row's full id).
+     *
+     * @return 0 when the kernel acknowledged, otherwise an errno: EPERM without CAP_NET_ADMIN,
+     *     ENOENT when gone, EOPNOTSUPP without {@code CONFIG_INET_DIAG_DESTROY} or when this backend
+     *     has no cookie, EINVAL on kernels that cannot destroy that state
+     */
+    int destroy(TcpConnection connection);
+
+    /**
+     * Resets one of this JVM's own sockets: {@code connect(fd, AF_UNSPEC)} on the descriptor this
+     * process holds, which makes the kernel send a RST; the descriptor stays open.
+     *
+     * @return 0 on success, ENOENT when this JVM holds no descriptor on it, otherwise the errno
+     */
+    int disconnectOwned(TcpConnection connection);
+
+    /** Socket inode to owning process, scanning every process's fds (as {@code ss -p}); slow on big hosts. */
+    Map<Long, SocketOwner> socketOwners();
+}
