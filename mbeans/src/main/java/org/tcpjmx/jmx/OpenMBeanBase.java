@@ -207,7 +207,8 @@ public abstract class OpenMBeanBase implements DynamicMBean {
     }
 
     private static boolean signatureMatches(OpenOperation op, String[] signature) {
-        if (signature == null) {
+        if (signature == null || signature.length == 0) {
+            // Not given (RMI turns a null signature into an empty one): operations are never overloaded.
             return true;
         }
         if (signature.length != op.parameters().size()) {
