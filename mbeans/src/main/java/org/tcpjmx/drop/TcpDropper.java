@@ -113,8 +113,10 @@ public final class TcpDropper {
     public DropReport dropOne(String localAddress, String localPort, String foreignAddress, String foreignPort) {
         int lport = TcpPorts.parse("local port", localPort);
         int fport = TcpPorts.parse("foreign port", foreignPort);
-        List<byte[]> locals = unmapped(resolver.resolve("local address", localAddress));
-        List<byte[]> foreigns = unmapped(resolver.resolve("foreign address", foreignAddress));
+        List<byte[]> givenLocals = resolver.resolve("local address", localAddress);
+        List<byte[]> givenForeigns = resolver.resolve("foreign address", foreignAddress);
+        List<byte[]> locals = unmapped(givenLocals);
+        List<byte[]> foreigns = unmapped(givenForeigns);
         List<byte[][]> pairs = new ArrayList<>();
         for (byte[] l : locals) {
             for (byte[] f : foreigns) {
@@ -135,7 +137,9 @@ public final class TcpDropper {
             platform.forEach(tuple, false, c -> found.putIfAbsent(identity(c), c));
         }
         if (found.isEmpty()) {
-            String tuple = IpAddresses.format(pairs.get(0)[0]) + " " + lport + " " + IpAddresses.format(pairs.get(0)[1]) + " " + fport;
+            // Named as the user gave it (numerically), e.g. ::ffff:127.0.0.1 stays mapped.
+            String tuple = IpAddresses.format(givenLocals.get(0)) + " " + lport + " "
+                    + IpAddresses.format(givenForeigns.get(0)) + " " + fport;
             String reason = pairs.size() == 1 ? NO_SUCH_CONNECTION
                     : NO_SUCH_CONNECTION + " (nor for the other " + (pairs.size() - 1) + " address pairs the names resolve to)";
             DropOutcome none = outcome(tuple, "", DropStatus.NOT_FOUND, reason);

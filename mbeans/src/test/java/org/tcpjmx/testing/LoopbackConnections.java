@@ -229,6 +229,15 @@ public final class LoopbackConnections implements AutoCloseable {
         return c -> !isMine(c);
     }
 
+    /**
+     * The real TCP table, narrowed to this farm's connections: a dropper built on it can run
+     * {@code -a}, {@code -s} or {@code -S} for real without ever seeing another process's socket.
+     * Destroying or resetting anything else fails the test.
+     */
+    public TcpPlatform confined() {
+        return new ConfinedPlatform();
+    }
+
     /** This farm's connections as the kernel lists them now, sorted by local then remote port. */
     public List<TcpConnection> table() {
         List<TcpConnection> rows = new ArrayList<>(platform.connections(filter(), false));
@@ -344,6 +353,57 @@ public final class LoopbackConnections implements AutoCloseable {
             c.close();
         } catch (IOException e) {
             // closing a test socket that is already reset: nothing to do
+        }
+    }
+
+    /** {@link #confined()}: every query and-ed with this farm's filter. */
+    private final class ConfinedPlatform implements TcpPlatform {
+        @Override
+        public org.tcpjmx.model.Backend backend() {
+            return platform.backend();
+        }
+
+        @Override
+        public String backendDetail() {
+            return platform.backendDetail() + ", confined to a test's loopback connections";
+        }
+
+        @Override
+        public void forEach(Filter filter, boolean withInfo, java.util.function.Consumer<TcpConnection> sink) {
+            platform.forEach(new Filter.And(filter, LoopbackConnections.this.filter()), withInfo, sink);
+        }
+
+        @Override
+        public org.tcpjmx.model.StateHistogram histogram(Filter filter) {
+            return platform.histogram(new Filter.And(filter, LoopbackConnections.this.filter()));
+        }
+
+        @Override
+        public java.util.Optional<TcpConnection> lookup(TcpConnection connection) {
+            return platform.lookup(connection).filter(LoopbackConnections.this::isMine);
+        }
+
+        @Override
+        public int destroy(TcpConnection connection) {
+            requireMine(connection);
+            return platform.destroy(connection);
+        }
+
+        @Override
+        public int disconnectOwned(TcpConnection connection) {
+            requireMine(connection);
+            return platform.disconnectOwned(connection);
+        }
+
+        @Override
+        public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+            return platform.socketOwners();
+        }
+
+        private void requireMine(TcpConnection c) {
+            if (!isMine(c)) {
+                throw new AssertionError("a test tried to cut a connection that is not its own: " + c);
+            }
         }
     }
 
