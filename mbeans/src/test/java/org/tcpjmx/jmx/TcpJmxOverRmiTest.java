@@ -239,6 +239,26 @@ class TcpJmxOverRmiTest {
     }
 
     @Test
+    void onTheProcBackendRowsSayWhatTheyCannotKnow() throws Exception {
+        var local = MBeanServerFactory.newMBeanServer();
+        try (TcpJmx.Registration r = TcpJmx.register(local, TcpJmxOptions.of(TcpPlatforms.open("procfs")))) {
+            assertEquals("PROCFS", local.getAttribute(CONNECTIONS, "Backend"));
+            CompositeData[] rows = (CompositeData[]) local.invoke(CONNECTIONS, "queryWithInfo",
+                    new Object[] {ourClientSide(), 0}, STRING_INT);
+            assertEquals(1, rows.length);
+            CompositeData row = rows[0];
+            assertEquals("PROCFS", row.get("backend"));
+            assertEquals(-1L, row.get("cookie"), "/proc has no socket cookie");
+            assertEquals(false, row.get("hasInfo"));
+            assertEquals(-1L, row.get("rttMicros"));
+            assertEquals(-1L, row.get("bytesReceived"));
+            assertEquals("ESTABLISHED", row.get("state"));
+            assertEquals(true, row.get("owned"));
+            assertEquals(r.names().size(), 5);
+        }
+    }
+
+    @Test
     void statesCountOurSocketsAndBreakThemDownByPortAndPeer() throws Exception {
         List<String> names = new ArrayList<>(List.of("Histogram", "Total", "Established", "TimeWait"));
         AttributeList read = client.getAttributes(STATES, names.toArray(new String[0]));
