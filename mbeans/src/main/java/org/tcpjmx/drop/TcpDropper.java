@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.Errno;
+import org.tcpjmx.linux.MalformedNetlinkException;
+import org.tcpjmx.linux.NetlinkException;
 import org.tcpjmx.model.Backend;
 import org.tcpjmx.model.IpAddresses;
 import org.tcpjmx.model.TcpConnection;
@@ -147,9 +149,8 @@ public final class TcpDropper {
         }
         List<DropOutcome> outcomes = new ArrayList<>();
         for (TcpConnection row : found.values()) {
-            Optional<TcpConnection> fresh = platform.lookup(row);
-            outcomes.add(fresh.isPresent() ? drop(fresh.get())
-                    : outcome(tuple(row), row.state().name(), DropStatus.NOT_FOUND, NO_SUCH_CONNECTION));
+            outcomes.add(attempt(row).orElseGet(
+                    () -> outcome(tuple(row), row.state().name(), DropStatus.NOT_FOUND, NO_SUCH_CONNECTION)));
         }
         return report(found.size(), outcomes);
     }
@@ -241,12 +242,12 @@ public final class TcpDropper {
                 outcomes.add(outcome(tuple(row), row.state().name(), DropStatus.REFUSED, PROTECTED));
                 continue;
             }
-            Optional<TcpConnection> fresh = platform.lookup(row);
-            if (fresh.isEmpty()) {
+            Optional<DropOutcome> o = attempt(row);
+            if (o.isEmpty()) {
                 LOG.debug("tcpdrop {} [{}]: gone before its turn", tuple(row), row.state());
                 continue;
             }
-            outcomes.add(drop(fresh.get()));
+            outcomes.add(o.get());
         }
         return report(outcomes.size(), outcomes);
     }
@@ -279,6 +280,19 @@ public final class TcpDropper {
                     + "(1-15 letters, digits, '_', '-', '.'), e.g. cubic, bbr or reno");
         }
         return new Filter.Stack(stack);
+    }
+
+    /**
+     * Looks a selected row up again and drops it; empty when it is gone. A netlink failure on one
+     * connection is that connection's outcome, so a bulk drop reports the rest.
+     */
+    private Optional<DropOutcome> attempt(TcpConnection row) {
+        try {
+            Optional<TcpConnection> fresh = platform.lookup(row);
+            return fresh.map(this::drop);
+        } catch (NetlinkException | MalformedNetlinkException e) {
+            return Optional.of(outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage()));
+        }
     }
 
     /** Destroys one freshly looked-up socket and says what happened. */
