@@ -30,7 +30,8 @@ import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * A farm of real loopback TCP connections for tests: ESTABLISHED pairs, CLOSE_WAIT / FIN_WAIT_2
- * pairs, TIME_WAIT entries, over IPv4 ({@code AF_INET}), IPv6 ({@code ::1}) and IPv4-mapped IPv6
+ * pairs, TIME_WAIT entries, FIN_WAIT_1, LAST_ACK and SYN_SENT sockets, over IPv4 ({@code AF_INET}),
+ * IPv6 ({@code ::1}) and IPv4-mapped IPv6
  * ({@code AF_INET6} sockets on {@code ::ffff:127.0.0.1}, what a plain {@code java.net.Socket} to
  * 127.0.0.1 makes on a dual-stack JVM).
  *
@@ -40,7 +41,10 @@ import org.tcpjmx.platform.TcpPlatform;
  * sockets on a machine where other processes have connections too. Closing the farm closes every
  * socket it opened; TIME_WAIT entries are left to expire (or to be dropped by the test).
  *
- * <p>All channels are blocking; reads on them are plain blocking reads.
+ * <p>All channels are blocking; reads on them are plain blocking reads. {@link #confined()} gives a
+ * view of the real TCP table narrowed to the farm, for running bulk drops on a shared machine;
+ * {@link #setCongestionControl} gives a socket another congestion-control module. The IPv6 and
+ * IPv4-mapped flavors need a dual-stack JVM (not {@code -Djava.net.preferIPv4Stack=true}).
  */
 public final class LoopbackConnections implements AutoCloseable {
     /** How long {@link #awaitTable} waits for the kernel to reach a state before failing the test. */
