@@ -33,9 +33,8 @@ import org.tcpjmx.model.TcpState;
  */
 public final class FilterParser {
     private static final Set<TcpState> ALL = EnumSet.allOf(TcpState.class);
-    /** ss: every state but listening, closed and the minisockets (TIME_WAIT, SYN_RECV). */
-    private static final Set<TcpState> CONNECTED = EnumSet.complementOf(
-            EnumSet.of(TcpState.LISTEN, TcpState.CLOSED, TcpState.TIME_WAIT, TcpState.SYN_RCVD));
+    /** ss(8): "all the states except for listening and closed" (checked against ss by a test). */
+    private static final Set<TcpState> CONNECTED = EnumSet.complementOf(EnumSet.of(TcpState.LISTEN, TcpState.CLOSED));
     private static final Set<TcpState> BUCKET = EnumSet.of(TcpState.SYN_RCVD, TcpState.TIME_WAIT);
 
     private final String text;
@@ -80,6 +79,19 @@ public final class FilterParser {
             Set<TcpState> s = included == null ? EnumSet.allOf(TcpState.class) : EnumSet.copyOf(included);
             s.removeAll(excluded);
             prefix = new Filter.States(s);
+            if (peekIs("or") || peekIs("||") || peekIs("|")) {
+                // "state close-wait or dport = :80": the state list is the left operand of the or.
+                Token op = next();
+                if (pos >= tokens.size()) {
+                    throw error(op, "expected an expression after it");
+                }
+                Filter rest = parseOr();
+                if (pos < tokens.size()) {
+                    Token t = tokens.get(pos);
+                    throw error(t, t.text().equals(")") ? "unbalanced ')'" : "unexpected token");
+                }
+                return new Filter.Or(prefix, rest);
+            }
             if (peekIs("and") || peekIs("&&") || peekIs("&")) {
                 next();
                 if (pos >= tokens.size()) {
