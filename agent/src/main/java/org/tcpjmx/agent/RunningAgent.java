@@ -54,13 +54,20 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
             server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
             agent.publish(caps);
             return agent;
-        } catch (JMException | RuntimeException | LinkageError e) {
-            endpoint.ifPresent(JolokiaEndpoint::close);
-            registration.close();
-            if (e instanceof JMException) {
-                throw new IllegalStateException("cannot register " + AgentMBean.NAME + ": " + e.getMessage(), e);
-            }
+        } catch (JMException e) {
+            undo(endpoint, registration);
+            throw new IllegalStateException("cannot register " + AgentMBean.NAME + ": " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            undo(endpoint, registration);
             throw e;
+        }
+    }
+
+    private static void undo(Optional<JolokiaEndpoint> endpoint, TcpJmx.Registration registration) {
+        try {
+            endpoint.ifPresent(JolokiaEndpoint::close);
+        } finally {
+            registration.close();
         }
     }
 
