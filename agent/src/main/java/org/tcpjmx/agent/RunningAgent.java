@@ -149,6 +149,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                 LOG.warn("cannot unregister {}: {}", AgentMBean.NAME, e.getMessage());
             } finally {
                 registration.close();
+                AgentThreads.stopLeftovers();
             }
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
