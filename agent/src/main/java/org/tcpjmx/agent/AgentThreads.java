@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 final class AgentThreads {
     private static final Logger LOG = LoggerFactory.getLogger(AgentThreads.class);
     private static final long JOIN_MILLIS = 2000;
+    /** Name of the class loader the bootstrap creates (org.tcpjmx.agent.boot.IsolatedRuntime). */
+    static final String ISOLATED_LOADER = "tcpjmx-agent";
 
     private AgentThreads() {
     }
@@ -22,6 +24,10 @@ final class AgentThreads {
      */
     static void stopLeftovers() {
         ClassLoader ours = AgentThreads.class.getClassLoader();
+        if (ours == null || !ISOLATED_LOADER.equals(ours.getName())) {
+            // Not the agent's own loader (tests, embedding): JNA and its thread are shared with others here.
+            return;
+        }
         try {
             // Frees every native block now: once the cleaner is stopped, nothing else would.
             Memory.disposeAll();

@@ -3,7 +3,7 @@ package org.tcpjmx.agent.http;
 /**
  * The HTTP method of the request the current thread is serving, so that the Jolokia restrictor,
  * which Jolokia asks per operation without saying how the request came, can allow {@code exec} and
- * {@code write} only for POST. {@link MethodGuardFilter} sets it around every request; the
+ * {@code write} only for POST. {@link RequestGuardFilter} sets it around every request; the
  * {@code com.sun.net.httpserver} executor runs the filter chain and Jolokia's handler on one thread.
  */
 final class RequestMethod {
