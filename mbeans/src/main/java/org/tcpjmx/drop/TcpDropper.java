@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.Errno;
+import org.tcpjmx.linux.MalformedNetlinkException;
+import org.tcpjmx.linux.NetlinkException;
 import org.tcpjmx.model.Backend;
 import org.tcpjmx.model.IpAddresses;
 import org.tcpjmx.model.TcpConnection;
@@ -33,8 +35,9 @@ import org.tcpjmx.platform.TcpPlatform;
  *
  * <p>Bulk operations ({@link #dropAll}, {@link #dropState}, {@link #dropStack},
  * {@link #dropStackState}, {@link #dropMatching}) never touch listening sockets, as {@code tcpdrop -a}
- * skips them, and leave connections the protection predicate names alone (outcome
- * {@link DropStatus#REFUSED}), so that the agent's own management connections survive a "drop all".
+ * skips them, and leave connections the protection predicate names alone, so that the agent's own
+ * management connections survive a "drop all": like listeners they are not counted as matched or
+ * failed, but each appears in the report's outcomes as {@link DropStatus#REFUSED} and in the audit log.
  * A connection named explicitly ({@link #dropOne}) is dropped even when protected: the caller asked
  * for exactly that one. In list mode ({@code tcpdrop -l}) nothing is dropped and protected
  * connections are not listed, so that piping the list into a shell cannot cut them either.
@@ -62,7 +65,7 @@ public final class TcpDropper {
     static final String NO_COOKIE =
             "Operation not supported (the procfs backend has no socket cookie, so only this JVM's own sockets can be dropped)";
     static final String NO_TIME_WAIT_DESTROY = "this kernel cannot destroy TIME_WAIT sockets (Linux < 6.0)";
-    static final String PROTECTED = "refused: a protected management connection";
+    static final String PROTECTED = "skipped: a protected management connection";
     static final String LISTENER = "refused: listening sockets are never dropped";
 
     private final TcpPlatform platform;
@@ -113,8 +116,10 @@ public final class TcpDropper {
     public DropReport dropOne(String localAddress, String localPort, String foreignAddress, String foreignPort) {
         int lport = TcpPorts.parse("local port", localPort);
         int fport = TcpPorts.parse("foreign port", foreignPort);
-        List<byte[]> locals = unmapped(resolver.resolve("local address", localAddress));
-        List<byte[]> foreigns = unmapped(resolver.resolve("foreign address", foreignAddress));
+        List<byte[]> givenLocals = resolver.resolve("local address", localAddress);
+        List<byte[]> givenForeigns = resolver.resolve("foreign address", foreignAddress);
+        List<byte[]> locals = unmapped(givenLocals);
+        List<byte[]> foreigns = unmapped(givenForeigns);
         List<byte[][]> pairs = new ArrayList<>();
         for (byte[] l : locals) {
             for (byte[] f : foreigns) {
@@ -135,7 +140,9 @@ public final class TcpDropper {
             platform.forEach(tuple, false, c -> found.putIfAbsent(identity(c), c));
         }
         if (found.isEmpty()) {
-            String tuple = IpAddresses.format(pairs.get(0)[0]) + " " + lport + " " + IpAddresses.format(pairs.get(0)[1]) + " " + fport;
+            // Named as the user gave it (numerically), e.g. ::ffff:127.0.0.1 stays mapped.
+            String tuple = IpAddresses.format(givenLocals.get(0)) + " " + lport + " "
+                    + IpAddresses.format(givenForeigns.get(0)) + " " + fport;
             String reason = pairs.size() == 1 ? NO_SUCH_CONNECTION
                     : NO_SUCH_CONNECTION + " (nor for the other " + (pairs.size() - 1) + " address pairs the names resolve to)";
             DropOutcome none = outcome(tuple, "", DropStatus.NOT_FOUND, reason);
@@ -143,9 +150,8 @@ public final class TcpDropper {
         }
         List<DropOutcome> outcomes = new ArrayList<>();
         for (TcpConnection row : found.values()) {
-            Optional<TcpConnection> fresh = platform.lookup(row);
-            outcomes.add(fresh.isPresent() ? drop(fresh.get())
-                    : outcome(tuple(row), row.state().name(), DropStatus.NOT_FOUND, NO_SUCH_CONNECTION));
+            outcomes.add(attempt(row).orElseGet(
+                    () -> outcome(tuple(row), row.state().name(), DropStatus.NOT_FOUND, NO_SUCH_CONNECTION)));
         }
         return report(found.size(), outcomes);
     }
@@ -232,19 +238,27 @@ public final class TcpDropper {
             return new DropReport(commands.size(), 0, 0, commands, List.of(), List.of());
         }
         List<DropOutcome> outcomes = new ArrayList<>();
+        List<DropOutcome> spared = new ArrayList<>();
         for (TcpConnection row : rows) {
             if (protectedConnection.test(row)) {
-                outcomes.add(outcome(tuple(row), row.state().name(), DropStatus.REFUSED, PROTECTED));
+                // Skipped like a listener (tcpdrop -a's own exception): not a failure, but reported and audited.
+                spared.add(outcome(tuple(row), row.state().name(), DropStatus.REFUSED, PROTECTED));
                 continue;
             }
-            Optional<TcpConnection> fresh = platform.lookup(row);
-            if (fresh.isEmpty()) {
+            Optional<DropOutcome> o = attempt(row);
+            if (o.isEmpty()) {
                 LOG.debug("tcpdrop {} [{}]: gone before its turn", tuple(row), row.state());
                 continue;
             }
-            outcomes.add(drop(fresh.get()));
+            outcomes.add(o.get());
         }
-        return report(outcomes.size(), outcomes);
+        DropReport r = report(outcomes.size(), outcomes);
+        if (spared.isEmpty()) {
+            return r;
+        }
+        List<DropOutcome> all = new ArrayList<>(r.outcomes());
+        all.addAll(spared);
+        return new DropReport(r.matched(), r.dropped(), r.failed(), r.commands(), r.errors(), all);
     }
 
     /**
@@ -275,6 +289,19 @@ public final class TcpDropper {
                     + "(1-15 letters, digits, '_', '-', '.'), e.g. cubic, bbr or reno");
         }
         return new Filter.Stack(stack);
+    }
+
+    /**
+     * Looks a selected row up again and drops it; empty when it is gone. A netlink failure on one
+     * connection is that connection's outcome, so a bulk drop reports the rest.
+     */
+    private Optional<DropOutcome> attempt(TcpConnection row) {
+        try {
+            Optional<TcpConnection> fresh = platform.lookup(row);
+            return fresh.map(this::drop);
+        } catch (NetlinkException | MalformedNetlinkException e) {
+            return Optional.of(outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage()));
+        }
     }
 
     /** Destroys one freshly looked-up socket and says what happened. */

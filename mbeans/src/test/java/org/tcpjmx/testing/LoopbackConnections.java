@@ -30,7 +30,8 @@ import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * A farm of real loopback TCP connections for tests: ESTABLISHED pairs, CLOSE_WAIT / FIN_WAIT_2
- * pairs, TIME_WAIT entries, over IPv4 ({@code AF_INET}), IPv6 ({@code ::1}) and IPv4-mapped IPv6
+ * pairs, TIME_WAIT entries, FIN_WAIT_1, LAST_ACK and SYN_SENT sockets, over IPv4 ({@code AF_INET}),
+ * IPv6 ({@code ::1}) and IPv4-mapped IPv6
  * ({@code AF_INET6} sockets on {@code ::ffff:127.0.0.1}, what a plain {@code java.net.Socket} to
  * 127.0.0.1 makes on a dual-stack JVM).
  *
@@ -40,7 +41,10 @@ import org.tcpjmx.platform.TcpPlatform;
  * sockets on a machine where other processes have connections too. Closing the farm closes every
  * socket it opened; TIME_WAIT entries are left to expire (or to be dropped by the test).
  *
- * <p>All channels are blocking; reads on them are plain blocking reads.
+ * <p>All channels are blocking; reads on them are plain blocking reads. {@link #confined()} gives a
+ * view of the real TCP table narrowed to the farm, for running bulk drops on a shared machine;
+ * {@link #setCongestionControl} gives a socket another congestion-control module. The IPv6 and
+ * IPv4-mapped flavors need a dual-stack JVM (not {@code -Djava.net.preferIPv4Stack=true}).
  */
 public final class LoopbackConnections implements AutoCloseable {
     /** How long {@link #awaitTable} waits for the kernel to reach a state before failing the test. */
@@ -130,6 +134,8 @@ public final class LoopbackConnections implements AutoCloseable {
 
     private final TcpPlatform platform;
     private final Map<Flavor, ServerSocketChannel> listeners = new EnumMap<>(Flavor.class);
+    /** Listeners whose accept queue is kept full (for SYN_SENT), with their flavor. */
+    private final Map<ServerSocketChannel, Flavor> fullListeners = new java.util.LinkedHashMap<>();
     private final List<SocketChannel> channels = new ArrayList<>();
 
     /** A farm whose table queries go through {@code platform}. */
@@ -199,13 +205,122 @@ public final class LoopbackConnections implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A connection whose client has shut down its output while its data fills the server's receive
+     * window, which the server never reads: the client's FIN waits behind the data, so its end
+     * stays in FIN_WAIT_1 (zero-window probes keep it there). Both sockets stay open.
+     */
+    public synchronized Pair finWait1(Flavor flavor) {
+        Pair p = established(flavor);
+        fill(p.client());
+        try {
+            p.client().shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitTable(rows -> rows.stream().anyMatch(c -> p.isClientEnd(c) && c.state() == TcpState.FIN_WAIT_1),
+                "FIN_WAIT_1 for " + p.clientTuple());
+        return p;
+    }
+
+    /**
+     * A connection the client half-closed and then never reads, while the server fills the client's
+     * receive window and shuts its own output down: the server's FIN waits behind its data, so its
+     * end stays in LAST_ACK. Both sockets stay open.
+     */
+    public synchronized Pair lastAck(Flavor flavor) {
+        Pair p = closeWait(flavor);
+        fill(p.server());
+        try {
+            p.server().shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitTable(rows -> rows.stream().anyMatch(c -> p.isServerEnd(c) && c.state() == TcpState.LAST_ACK),
+                "LAST_ACK for " + p.serverTuple());
+        return p;
+    }
+
+    /**
+     * A client stuck in SYN_SENT: it connects (non-blocking) to a listener of backlog 1 whose accept
+     * queue is full and never drained, so the kernel drops its SYNs. Returns the client channel.
+     */
+    public synchronized SocketChannel synSent(Flavor flavor) {
+        try {
+            ServerSocketChannel full = ServerSocketChannel.open(flavor.family);
+            fullListeners.put(full, flavor);
+            full.bind(new InetSocketAddress(InetAddress.getByName(flavor.tableAddress()), 0), 1);
+            InetSocketAddress target = new InetSocketAddress(flavor.inetAddress(), ((InetSocketAddress) full.getLocalAddress()).getPort());
+            long deadline = System.nanoTime() + AWAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                SocketChannel ch = SocketChannel.open(flavor.family);
+                channels.add(ch);
+                ch.configureBlocking(false);
+                if (ch.connect(target)) {
+                    continue; // connected at once: the accept queue still had room
+                }
+                // Java learns the local address only once connected: find the socket by its target.
+                int port = target.getPort();
+                long settle = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+                boolean synSent = false;
+                while (System.nanoTime() < settle) {
+                    if (ch.finishConnect()) {
+                        break;
+                    }
+                    synSent = table().stream().anyMatch(c -> c.remote().port() == port && c.state() == TcpState.SYN_SENT);
+                    if (synSent) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+                if (synSent) {
+                    return ch;
+                }
+            }
+            throw new AssertionError("no connection stayed in SYN_SENT within " + AWAIT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Writes without blocking until the socket's send buffer and its peer's window are full. */
+    private static void fill(SocketChannel ch) {
+        try {
+            ch.configureBlocking(false);
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            int idle = 0;
+            // A zero-byte write means full for now; a few in a row, with the peer given time to
+            // acknowledge, means full for good (the peer never reads).
+            while (idle < 20) {
+                chunk.clear();
+                if (ch.write(chunk) == 0) {
+                    idle++;
+                    Thread.sleep(2);
+                } else {
+                    idle = 0;
+                }
+            }
+            ch.configureBlocking(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** The connections through this farm's listeners, both ends, listeners excluded, in a stable order. */
     public Filter filter() {
         Filter f = null;
         synchronized (this) {
-            for (Map.Entry<Flavor, ServerSocketChannel> e : listeners.entrySet()) {
-                byte[] a = e.getKey().rawAddress();
-                int port = ((InetSocketAddress) localAddress(e.getValue())).getPort();
+            Map<ServerSocketChannel, Flavor> all = new java.util.LinkedHashMap<>(fullListeners);
+            listeners.forEach((flavor, l) -> all.put(l, flavor));
+            for (Map.Entry<ServerSocketChannel, Flavor> e : all.entrySet()) {
+                byte[] a = e.getValue().rawAddress();
+                int port = ((InetSocketAddress) localAddress(e.getKey())).getPort();
                 Filter mine = new Filter.Or(new Filter.Host(Filter.Side.SOURCE, a, a.length * 8, port),
                         new Filter.Host(Filter.Side.DESTINATION, a, a.length * 8, port));
                 f = f == null ? mine : new Filter.Or(f, mine);
@@ -227,6 +342,15 @@ public final class LoopbackConnections implements AutoCloseable {
     public Predicate<TcpConnection> notMine() {
         // Evaluated per row, so listeners opened after this call count as well.
         return c -> !isMine(c);
+    }
+
+    /**
+     * The real TCP table, narrowed to this farm's connections: a dropper built on it can run
+     * {@code -a}, {@code -s} or {@code -S} for real without ever seeing another process's socket.
+     * Destroying or resetting anything else fails the test.
+     */
+    public TcpPlatform confined() {
+        return new ConfinedPlatform();
     }
 
     /** This farm's connections as the kernel lists them now, sorted by local then remote port. */
@@ -315,8 +439,12 @@ public final class LoopbackConnections implements AutoCloseable {
         for (ServerSocketChannel l : listeners.values()) {
             closeQuietly(l);
         }
+        for (ServerSocketChannel l : fullListeners.keySet()) {
+            closeQuietly(l);
+        }
         channels.clear();
         listeners.clear();
+        fullListeners.clear();
     }
 
     private ServerSocketChannel listener(Flavor flavor) {
@@ -344,6 +472,57 @@ public final class LoopbackConnections implements AutoCloseable {
             c.close();
         } catch (IOException e) {
             // closing a test socket that is already reset: nothing to do
+        }
+    }
+
+    /** {@link #confined()}: every query and-ed with this farm's filter. */
+    private final class ConfinedPlatform implements TcpPlatform {
+        @Override
+        public org.tcpjmx.model.Backend backend() {
+            return platform.backend();
+        }
+
+        @Override
+        public String backendDetail() {
+            return platform.backendDetail() + ", confined to a test's loopback connections";
+        }
+
+        @Override
+        public void forEach(Filter filter, boolean withInfo, java.util.function.Consumer<TcpConnection> sink) {
+            platform.forEach(new Filter.And(filter, LoopbackConnections.this.filter()), withInfo, sink);
+        }
+
+        @Override
+        public org.tcpjmx.model.StateHistogram histogram(Filter filter) {
+            return platform.histogram(new Filter.And(filter, LoopbackConnections.this.filter()));
+        }
+
+        @Override
+        public java.util.Optional<TcpConnection> lookup(TcpConnection connection) {
+            return platform.lookup(connection).filter(LoopbackConnections.this::isMine);
+        }
+
+        @Override
+        public int destroy(TcpConnection connection) {
+            requireMine(connection);
+            return platform.destroy(connection);
+        }
+
+        @Override
+        public int disconnectOwned(TcpConnection connection) {
+            requireMine(connection);
+            return platform.disconnectOwned(connection);
+        }
+
+        @Override
+        public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+            return platform.socketOwners();
+        }
+
+        private void requireMine(TcpConnection c) {
+            if (!isMine(c)) {
+                throw new AssertionError("a test tried to cut a connection that is not its own: " + c);
+            }
         }
     }
 
