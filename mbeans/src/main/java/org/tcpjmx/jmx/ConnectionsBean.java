@@ -13,8 +13,12 @@ import org.tcpjmx.platform.TcpPlatform;
  * queries in ss's filter language.
  */
 final class ConnectionsBean extends OpenMBeanBase {
+    /** Rows of the Connections attribute unless RowLimit says otherwise. */
+    static final int DEFAULT_ROW_LIMIT = 10_000;
+
     private final TcpPlatform platform;
     private final StateWatcher watcher;
+    private volatile int rowLimit = DEFAULT_ROW_LIMIT;
 
     ConnectionsBean(TcpPlatform platform, StateWatcher watcher) {
         super("The TCP table of this host (ss -tan): every socket as a row, queries with ss filters,"
@@ -26,9 +30,13 @@ final class ConnectionsBean extends OpenMBeanBase {
                 ctx -> platform.histogram(Filter.ALL).total()).withDescriptor("metricType=gauge", "units=sockets"));
         attribute(OpenAttribute.readOnly("Backend", "Where the table comes from: NETLINK (sock_diag: cookies, tcp_info,"
                 + " drops) or PROCFS (/proc/net/tcp fallback)", SimpleType.STRING, ctx -> platform.backend().name()));
-        attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each (query() filters and"
-                + " limits; on a host with very many sockets prefer it)", ConnectionRows.TABLE,
-                ctx -> table(Filter.ALL, 0, false)));
+        attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each, at most RowLimit rows"
+                + " (Count gives the total; query() filters and has its own limit)", ConnectionRows.TABLE,
+                ctx -> table(Filter.ALL, rowLimit, false)));
+        attribute(OpenAttribute.writable("RowLimit", "Most rows the Connections attribute returns (default "
+                + DEFAULT_ROW_LIMIT + "; 0 or less: no limit). Tools that read every attribute (JConsole, jmx_exporter,"
+                + " a Jolokia read of the whole MBean) should not get 100,000 rows by accident", SimpleType.INTEGER,
+                ctx -> rowLimit, v -> rowLimit = (Integer) v).withDescriptor("units=rows"));
 
         OpenParameter filter = new OpenParameter("filter",
                 "ss filter, e.g. 'state established and dport = :443', 'owned', 'stack bbr'; empty for every socket",
@@ -45,13 +53,27 @@ final class ConnectionsBean extends OpenMBeanBase {
     private CompositeData[] table(Filter filter, int limit, boolean withInfo) {
         List<CompositeData> rows = new ArrayList<>();
         int max = limit <= 0 ? Integer.MAX_VALUE : limit;
-        // The dump runs to its end either way; rows past the limit are only not converted.
-        platform.forEach(filter, withInfo, c -> {
-            if (rows.size() < max) {
+        try {
+            platform.forEach(filter, withInfo, c -> {
                 long seen = watcher.firstSeen(c);
                 rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen));
-            }
-        });
+                if (rows.size() >= max) {
+                    throw LimitReached.INSTANCE;
+                }
+            });
+        } catch (LimitReached done) {
+            // The rest of the dump is not wanted: leaving it early spares reading 100k sockets for 10k rows.
+        }
         return rows.toArray(new CompositeData[0]);
+    }
+
+    /** Ends a dump from inside its sink; the reader closes its netlink socket or file on the way out. */
+    private static final class LimitReached extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final LimitReached INSTANCE = new LimitReached();
+
+        private LimitReached() {
+            super("row limit reached", null, false, false);
+        }
     }
 }

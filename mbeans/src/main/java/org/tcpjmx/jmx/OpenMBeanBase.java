@@ -78,7 +78,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
 
     @Override
     public final Object getAttribute(String name) throws AttributeNotFoundException {
-        return read(find(name), new ReadContext());
+        return read(find(name), new ReadContext(1));
     }
 
     @Override
@@ -87,7 +87,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (names == null) {
             return out;
         }
-        ReadContext context = new ReadContext();
+        ReadContext context = new ReadContext(names.length);
         for (String name : names) {
             try {
                 out.add(new Attribute(name, read(find(name), context)));
@@ -207,7 +207,8 @@ public abstract class OpenMBeanBase implements DynamicMBean {
     }
 
     private static boolean signatureMatches(OpenOperation op, String[] signature) {
-        if (signature == null) {
+        if (signature == null || signature.length == 0) {
+            // Not given (RMI turns a null signature into an empty one): operations are never overloaded.
             return true;
         }
         if (signature.length != op.parameters().size()) {

@@ -10,6 +10,16 @@ import java.util.function.Supplier;
  */
 public final class ReadContext {
     private final Map<String, Object> memo = new HashMap<>();
+    private final int attributes;
+
+    ReadContext(int attributes) {
+        this.attributes = attributes;
+    }
+
+    /** Whether several attributes are read through this context (so a shared read pays off). */
+    public boolean batch() {
+        return attributes > 1;
+    }
 
     /** Computes a value once per context. */
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package org.tcpjmx.jmx;
 
+import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
@@ -73,8 +74,11 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter {
         attribute(OpenAttribute.readOnly("Total", "All TCP sockets of the host", SimpleType.LONG, ctx -> all(ctx).total())
                 .withDescriptor("metricType=gauge", "units=sockets"));
         for (TcpState s : TcpState.values()) {
+            Filter only = new Filter.States(EnumSet.of(s));
+            // Read alone, the kernel dumps only sockets in that state; read with others, one dump serves all.
             attribute(OpenAttribute.readOnly(s.attributeName(), "Sockets of the host in state " + s.name(), SimpleType.LONG,
-                    ctx -> all(ctx).count(s)).withDescriptor("metricType=gauge", "units=sockets"));
+                    ctx -> ctx.batch() ? all(ctx).count(s) : platform.histogram(only).count(s))
+                    .withDescriptor("metricType=gauge", "units=sockets"));
         }
         attribute(OpenAttribute.readOnly("OwnHistogram", "Sockets of this JVM (filter 'owned') per state, every state present",
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(histograms.own())));

@@ -102,6 +102,7 @@ public final class TcpJmx {
         List<Registered> beans = List.of(
                 new Registered(CONNECTIONS, new ConnectionsBean(options.platform(), watcher)),
                 new Registered(STATES, states),
+                new Registered(DROP, new DropBean(options)),
                 new Registered(STATISTICS, new StatisticsBean(new ProcNetSnmpReader())),
                 new Registered(SETTINGS, new SettingsBean(new TcpSysctlReader())));
         List<ObjectName> done = new ArrayList<>();

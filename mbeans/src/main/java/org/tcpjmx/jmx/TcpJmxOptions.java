@@ -11,8 +11,10 @@ import org.tcpjmx.platform.TcpPlatforms;
  * @param platform the TCP table and kernel calls to use
  * @param readOnly when true every operation of {@code org.tcpjmx:type=Drop} is refused with a
  *     {@link SecurityException} saying so (Jolokia answers 403 with that message)
- * @param protectedConnection connections that bulk drops skip (the agent's own management
- *     connections); the exact 4-tuple {@code drop} refuses them too
+ * @param protectedConnection connections that bulk drops ({@code dropAll}, {@code dropState},
+ *     {@code dropMatching}, ...) skip and {@code listOnly} does not list: the agent's own management
+ *     connections. {@code drop} and {@code dropSpec}, which name one connection exactly, still drop
+ *     it, as {@link org.tcpjmx.drop.TcpDropper} does
  */
 public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection) {
     public TcpJmxOptions {

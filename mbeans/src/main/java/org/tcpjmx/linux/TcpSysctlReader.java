@@ -1,6 +1,7 @@
 package org.tcpjmx.linux;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -28,6 +29,8 @@ public final class TcpSysctlReader {
     private static final Logger LOG = LoggerFactory.getLogger(TcpSysctlReader.class);
     private static final String PROC_SYS = "/proc/sys/";
     private static final String IPV4 = PROC_SYS + "net/ipv4/";
+    /** Larger than any of the mapped sysctls (the longest, the congestion-control list, is ~100 bytes). */
+    private static final int MAX_VALUE_BYTES = 4096;
 
     /** How a value reads. */
     public enum Kind {
@@ -178,8 +181,10 @@ public final class TcpSysctlReader {
     public Optional<Setting> read(Tunable t) {
         Path file = procSys.resolve(t.linuxPath().substring(PROC_SYS.length()));
         String text;
-        try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+        try (InputStream in = Files.newInputStream(file)) {
+            // One read: integer sysctls answer a read at a non-zero offset with end of file, so a
+            // reader that fetches a first byte and then the rest would see "4" for "4096 ...".
+            text = new String(in.readNBytes(MAX_VALUE_BYTES), StandardCharsets.US_ASCII).trim();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (AccessDeniedException e) {
