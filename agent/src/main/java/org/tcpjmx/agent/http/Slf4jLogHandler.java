@@ -19,9 +19,29 @@ final class Slf4jLogHandler implements LogHandler {
         LOG.debug(message);
     }
 
+    /**
+     * Jolokia warns, in five calls, when its service interface is also on the system class path: the
+     * application has a Jolokia of its own. The agent's isolated loader makes exactly that work, so
+     * the notice is detail, not a warning for the host's log.
+     */
+    private static final String MULTI_LOADER_NOTICE = "org.jolokia.server.core.service.api.JolokiaService interface is available from multiple class loaders";
+    private static final String MULTI_LOADER_LAST = "Possible effect:";
+    private boolean inMultiLoaderNotice;
+
     @Override
-    public void error(String message, Throwable t) {
-        LOG.warn(message, t);
+    public synchronized void error(String message, Throwable t) {
+        String m = message == null ? "" : message;
+        if (m.startsWith(MULTI_LOADER_NOTICE)) {
+            inMultiLoaderNotice = true;
+        }
+        if (inMultiLoaderNotice && t == null) {
+            LOG.debug(m);
+            if (m.startsWith(MULTI_LOADER_LAST)) {
+                inMultiLoaderNotice = false;
+            }
+            return;
+        }
+        LOG.warn(m, t);
     }
 
     @Override

@@ -124,12 +124,17 @@ public final class JvmProcess implements AutoCloseable {
 
     /** Waits until a stdout line matches; fails with everything printed so far. */
     public String awaitOut(Predicate<String> match, long seconds) {
-        return await(out, match, seconds, "stdout");
+        return await(out, 0, match, seconds, "stdout");
+    }
+
+    /** Waits until a stdout line from index {@code from} on matches. */
+    public String awaitOut(int from, Predicate<String> match, long seconds) {
+        return await(out, from, match, seconds, "stdout");
     }
 
     /** Waits until a stderr line matches. */
     public String awaitErr(Predicate<String> match, long seconds) {
-        return await(err, match, seconds, "stderr");
+        return await(err, 0, match, seconds, "stderr");
     }
 
     /** The demo server's port, once it printed {@code READY port=P}. */
@@ -138,9 +143,9 @@ public final class JvmProcess implements AutoCloseable {
         return Integer.parseInt(line.split("\\s+")[1].substring("port=".length()));
     }
 
-    private String await(List<String> lines, Predicate<String> match, long seconds, String what) {
+    private String await(List<String> lines, int from, Predicate<String> match, long seconds, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        int seen = 0;
+        int seen = from;
         synchronized (lines) {
             while (true) {
                 for (; seen < lines.size(); seen++) {
