@@ -43,7 +43,7 @@ final class AgentMBean implements DynamicMBean {
         add("BackendDetail", SimpleType.STRING, "Which backend is in use and, after a fallback (netlink or native access unavailable), why",
                 () -> state.backendDetail());
         add("NativeAccess", SimpleType.STRING, "Whether this JDK lets the agent's JNA call native code (JDK 24+ need --enable-native-access=ALL-UNNAMED)",
-                HostCapabilities::nativeAccess);
+                NativeAccess::describe);
         add("CanDropOthersSockets", SimpleType.BOOLEAN, "Whether sockets of other processes can be dropped: netlink backend, CAP_NET_ADMIN and a kernel with CONFIG_INET_DIAG_DESTROY",
                 caps::canDropOthers);
         add("CanDropTimeWait", SimpleType.BOOLEAN, "Whether TIME_WAIT entries can be dropped: as CanDropOthersSockets, on Linux 6.0 or later",

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,25 +129,6 @@ public record HostCapabilities(
             return Files.readString(p, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    /**
-     * Whether JNI (which JNA uses) is allowed for the agent's classes: JDK 17 to 21 do not restrict
-     * it; from JDK 22 {@code Module.isNativeAccessEnabled()} tells, and JDK 24+ warn (or refuse, with
-     * {@code --illegal-native-access=deny}) unless {@code --enable-native-access=ALL-UNNAMED} is given.
-     */
-    public static String nativeAccess() {
-        try {
-            Method m = Module.class.getMethod("isNativeAccessEnabled");
-            boolean enabled = (Boolean) m.invoke(HostCapabilities.class.getModule());
-            return enabled ? "enabled (--enable-native-access)"
-                    : "not enabled: this JDK warns on JNI use, or refuses it under --illegal-native-access=deny;"
-                    + " start the JVM with --enable-native-access=ALL-UNNAMED";
-        } catch (NoSuchMethodException e) {
-            return "not restricted by this JDK (" + Runtime.version().feature() + ")";
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "unknown: " + e;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
+import org.tcpjmx.model.Backend;
 import org.tcpjmx.platform.TcpPlatform;
 import org.tcpjmx.platform.TcpPlatforms;
 
@@ -25,21 +26,28 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     private final MBeanServer server;
     private final AgentOptions options;
     private final TcpPlatform platform;
+    private final String backendDetail;
     private final TcpJmx.Registration registration;
     private final Optional<JolokiaEndpoint> endpoint;
 
-    private RunningAgent(MBeanServer server, AgentOptions options, TcpPlatform platform, TcpJmx.Registration registration,
-            Optional<JolokiaEndpoint> endpoint) {
+    private RunningAgent(MBeanServer server, AgentOptions options, TcpPlatform platform, String backendDetail,
+            TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint) {
         this.server = server;
         this.options = options;
         this.platform = platform;
+        this.backendDetail = backendDetail;
         this.registration = registration;
         this.endpoint = endpoint;
     }
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
-        // auto: netlink, or /proc when netlink or native access (JDK 24+ --illegal-native-access=deny) is refused.
+        // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
         TcpPlatform platform = TcpPlatforms.open();
+        String backendDetail = platform.backendDetail();
+        if (platform.backend() == Backend.PROCFS && System.getProperty(TcpPlatforms.BACKEND_PROPERTY) == null && NativeAccess.refused()) {
+            backendDetail = "procfs (/proc/net/tcp*) because this JVM refuses native access (--illegal-native-access=deny),"
+                    + " so JNA cannot reach netlink; start it with --enable-native-access=ALL-UNNAMED for netlink";
+        }
         ManagementConnections management = new ManagementConnections();
         TcpJmx.Registration registration = TcpJmx.register(server, jmxOptions(platform, options.readOnly(), management));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
@@ -49,7 +57,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                 endpoint = Optional.of(e);
                 management.addListener(e.address());
             }
-            RunningAgent agent = new RunningAgent(server, options, platform, registration, endpoint);
+            RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
             HostCapabilities caps = HostCapabilities.probe(platform.backend());
             server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
             agent.publish(caps);
@@ -90,7 +98,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         System.err.println("tcpjmx-agent: " + summary);
         LOG.info("{} (options {})", summary, options);
         if (!where.isEmpty()) {
-            LOG.debug("backend detail: {}", platform.backendDetail());
+            LOG.debug("backend detail: {}", backendDetail);
         }
     }
 
@@ -106,7 +114,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
 
     @Override
     public String backendDetail() {
-        return platform.backendDetail();
+        return backendDetail;
     }
 
     @Override
