@@ -120,6 +120,25 @@ class RunningAgentTest {
     }
 
     @Test
+    void bulkDropsSpareTheConnectionsToTheAgentsOwnPort() {
+        agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
+        String url = agent.jolokiaUrl();
+        int port = java.net.URI.create(url).getPort();
+        Answer drop = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :" + port, false));
+        assertEquals(200, drop.jolokiaStatus(), drop.body());
+        Map<?, ?> report = (Map<?, ?>) drop.value();
+        assertEquals(0L, ((Number) report.get("dropped")).longValue(), drop.body());
+        List<?> outcomes = (List<?>) report.get("outcomes");
+        assertFalse(outcomes.isEmpty(), "the connection carrying the request is selected, and spared: " + drop.body());
+        for (Object o : outcomes) {
+            assertEquals("REFUSED", ((Map<?, ?>) o).get("status"), drop.body());
+        }
+        Answer list = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :" + port, true));
+        assertEquals(List.of(), ((Map<?, ?>) list.value()).get("commands"), "never listed, so -l | sh cannot cut them: " + list.body());
+        assertEquals(200, Http.get(url + "read/org.tcpjmx:type=Agent/ProtectedEndpoints").jolokiaStatus());
+    }
+
+    @Test
     void closingUnregistersEverythingAndStopsJolokiaThreads() throws Exception {
         agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
         String url = agent.jolokiaUrl();

@@ -132,7 +132,10 @@ public final class AgentBoot {
             running = new Running(runtime, agent, cleanup);
         } catch (InvocationTargetException e) {
             runtime.close();
-            fail(describe(e.getCause()), e.getCause() instanceof IllegalArgumentException ? null : e.getCause());
+            Throwable cause = e.getCause();
+            // A bad option or a busy port is expected and fully said by its message; anything else gets its stack trace logged.
+            boolean expected = cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
+            fail(describe(cause), expected ? null : cause);
         } catch (Exception | LinkageError e) {
             runtime.close();
             fail("cannot load the agent: " + describe(e), e);
