@@ -29,12 +29,13 @@ final class DropReportType {
                         "A line for people, tcpdrop style"},
                     new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.STRING});
             REPORT = new CompositeType("org.tcpjmx.DropReport", "The result of a drop request", REPORT_ITEMS,
-                    new String[] {"Connections the request selected (protected and refused ones included)",
+                    new String[] {"Connections the request selected (listeners and protected connections are not counted)",
                         "Connections dropped",
                         "Connections selected and not dropped",
                         "With listOnly (tcpdrop -l): one 'tcpdrop LADDR LPORT FADDR FPORT' line per match; else empty",
                         "One message per connection not dropped",
-                        "One entry per connection attempted; empty with listOnly"},
+                        "One entry per connection attempted, and one (REFUSED) per protected connection skipped;"
+                            + " empty with listOnly"},
                     new OpenType<?>[] {SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.INTEGER,
                         ArrayType.getArrayType(SimpleType.STRING), ArrayType.getArrayType(SimpleType.STRING),
                         ArrayType.getArrayType(OUTCOME)});

@@ -4,6 +4,8 @@ import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanRegistration;
+import javax.management.MBeanServer;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import javax.management.NotificationEmitter;
@@ -27,7 +29,7 @@ import org.tcpjmx.platform.TcpPlatform;
  * per state for charting, breakdowns by port and by remote address, and the watcher's thresholds
  * with their notifications.
  */
-final class StatesBean extends OpenMBeanBase implements NotificationEmitter {
+final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBeanRegistration {
     /** Notification type: a watched count rose above its threshold. */
     static final String THRESHOLD_EXCEEDED = "org.tcpjmx.threshold.exceeded";
     /** Notification type: a watched count fell back to its threshold or below. */
@@ -141,6 +143,29 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter {
             throw new IllegalStateException("notification data does not fit its type", e);
         }
         broadcaster.sendNotification(n);
+    }
+
+    @Override
+    public ObjectName preRegister(MBeanServer server, ObjectName requested) {
+        return requested == null ? name : requested;
+    }
+
+    @Override
+    public void postRegister(Boolean registrationDone) {
+        if (!Boolean.TRUE.equals(registrationDone)) {
+            watcher.close();
+        }
+    }
+
+    @Override
+    public void preDeregister() {
+        // nothing to do before; the watcher stops once the MBean is gone
+    }
+
+    /** Unregistered by name, not through the registration: stop the watcher all the same. */
+    @Override
+    public void postDeregister() {
+        watcher.close();
     }
 
     @Override

@@ -148,6 +148,20 @@ class DroppingOverJmxTest {
         before.removeIf(line -> line.contains(":" + established.clientPort()) && line.contains(":" + established.listenerPort()));
         farm.awaitTable(rows -> rows.stream().noneMatch(established::isEitherEnd), "the spec'd connection gone");
         assertEquals(before, farm.snapshot(), "list mode dropped nothing; dropSpec dropped only its connection");
+
+        // A real bulk drop on the confined table: the protected connection is skipped and said so.
+        CompositeData spared = (CompositeData) client.invoke(DROP, "dropState", new Object[] {"ESTABLISHED", false},
+                STRING_BOOLEAN);
+        assertEquals(0, spared.get("matched"), spared.toString());
+        assertEquals(0, spared.get("failed"), spared.toString());
+        CompositeData[] outcomes = (CompositeData[]) spared.get("outcomes");
+        assertEquals(2, outcomes.length, spared.toString());
+        assertEquals(Set.of(guarded.clientTuple(), guarded.serverTuple()),
+                Set.of(outcomes[0].get("connection"), outcomes[1].get("connection")));
+        for (CompositeData o : outcomes) {
+            assertEquals("REFUSED", o.get("status"), o.toString());
+        }
+        assertEquals(before, farm.snapshot(), "the protected connection survives");
     }
 
     @Test

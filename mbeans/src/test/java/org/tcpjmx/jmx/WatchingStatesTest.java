@@ -155,6 +155,14 @@ class WatchingStatesTest {
         assertEquals(1, watcherThreads().size());
         r.close();
         assertTrue(watcherThreads().isEmpty(), "close() joins the watcher: " + watcherThreads());
+
+        // An MBean server user that unregisters States by name stops its watcher too.
+        TcpJmx.Registration again = TcpJmx.register(other, TcpJmxOptions.of(PLATFORM));
+        other.setAttribute(STATES, new Attribute("OwnCloseWaitThreshold", 1_000_000L));
+        assertEquals(1, watcherThreads().size());
+        other.unregisterMBean(STATES);
+        assertTrue(watcherThreads().isEmpty(), "unregistering States stops the watcher: " + watcherThreads());
+        again.close();
     }
 
     private static long lastSample() {
