@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -142,6 +141,7 @@ class CommandLineTest {
              Socket served = listener.accept()) {
             String url = System.getProperty("tcpjmx.agent.url");
             int port = listener.getLocalPort();
+            assertTrue(served.isConnected());
             Run table = run("table", "--url", url, "sport = :" + port);
             assertEquals(0, table.status(), table.err());
             assertTrue(table.out().contains("ESTAB") && table.out().contains("LISTEN"), table.out());
