@@ -61,8 +61,10 @@ public final class JolokiaEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
+        // Past 4 running and 256 queued requests the dispatcher serves the next one itself: it stops
+        // accepting meanwhile (back-pressure) instead of dropping an exchange and leaking its socket.
         ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), threads);
+                new ArrayBlockingQueue<>(QUEUE), threads, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         raw.setExecutor(executor);
         Optional<Authenticator> auth = options.authenticated()

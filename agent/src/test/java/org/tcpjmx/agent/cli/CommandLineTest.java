@@ -145,6 +145,11 @@ class CommandLineTest {
             Run table = run("table", "--url", url, "sport = :" + port);
             assertEquals(0, table.status(), table.err());
             assertTrue(table.out().contains("ESTAB") && table.out().contains("LISTEN"), table.out());
+            Run limited = run("table", "--url", url, "--limit", "1", "sport = :" + port);
+            assertEquals(0, limited.status(), limited.err());
+            assertEquals(2, limited.out().lines().count(), "header and one row: " + limited.out());
+            assertTrue(limited.err().contains("the first 1 rows"), limited.err());
+            assertEquals(64, run("table", "--url", url, "--limit", "-3").status());
             Run states = run("states", "--url", url, "sport = :" + port);
             assertEquals(0, states.status(), states.err());
             assertTrue(states.out().contains("ESTABLISHED  1"), states.out());
