@@ -110,6 +110,8 @@ class AttachToRunningJvmIT {
             AgentCli.Result detach = AgentCli.run("detach", pid);
             assertEquals(0, detach.status(), detach.toString());
             assertEquals(List.of(), TargetJvm.agentThreads(pid), "threads left behind by detach");
+            assertTrue(TargetJvm.agentLoaderCollected(pid), "the agent's class loader stays reachable after detach: "
+                    + AgentCli.jcmd(pid, "VM.classloader_stats"));
             assertEquals(1, AgentCli.run("status", pid).status());
             assertThrows(AssertionError.class, () -> Http.get(url + "version"), "nothing listens after detach");
             assertTrue(TargetJvm.mbeans(pid, "org.tcpjmx:*").isEmpty(), "org.tcpjmx MBeans left registered");

@@ -86,7 +86,25 @@ public final class AgentBoot {
         }
     }
 
+    /**
+     * Runs the start or the detach on a short-lived thread of its own and waits for it. Libraries keep
+     * per-thread state (JNA's structure bookkeeping is a ThreadLocal holding instances of its own
+     * classes); on the attach listener or the main thread, which live on, that state would pin the
+     * agent's class loader after a detach. A thread that ends takes its state with it.
+     */
     private static void launch(String rawOptions) {
+        Thread worker = new Thread(() -> launchHere(rawOptions), "tcpjmx-agent-launch");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.err.println("tcpjmx-agent: interrupted while the agent was starting or stopping; it goes on in the background");
+        }
+    }
+
+    private static void launchHere(String rawOptions) {
         String options = rawOptions == null ? "" : rawOptions.trim();
         try {
             synchronized (LOCK) {
@@ -120,9 +138,12 @@ public final class AgentBoot {
             fail("cannot unpack " + jar + ": " + describe(e), e);
             return;
         }
+        // The platform loader, never the agent's own: a thread the JDK starts from here (JNA's
+        // ldconfig run starts the "process reaper") inherits it and would pin the agent's loader for
+        // good; nor the application's, where Jolokia would find the application's own Jolokia first.
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(runtime.loader());
+        current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
         try {
             Method start = runtime.load(AGENT_ENTRY).getMethod("start", String.class);
             AutoCloseable agent = (AutoCloseable) start.invoke(null, options);
@@ -159,7 +180,7 @@ public final class AgentBoot {
         }
         Thread current = Thread.currentThread();
         ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(r.runtime.loader());
+        current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
         try {
             r.agent.close();
         } catch (Exception e) {

@@ -50,8 +50,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
      */
     public static JolokiaEndpoint start(AgentOptions options) {
         AccessRules rules = AccessRules.of(options.readOnly(), options.policy());
-        ClassLoader loader = JolokiaEndpoint.class.getClassLoader();
-        AgentThreadFactory threads = new AgentThreadFactory(loader);
+        AgentThreadFactory threads = new AgentThreadFactory();
         HttpServer raw;
         try {
             raw = HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), 16);
@@ -75,7 +74,11 @@ public final class JolokiaEndpoint implements AutoCloseable {
         try {
             TcpJmxRestrictor.handOver(rules);
             try {
-                jolokia = new JolokiaServer(guarded, config(options, raw.getAddress()), new Slf4jLogHandler());
+                jolokia = new JolokiaServer(guarded, config(options, raw.getAddress()), new Slf4jLogHandler()) {
+                    {
+                        addService(new MBeanServerListenerCleanup());
+                    }
+                };
                 jolokia.start(false);
             } finally {
                 TcpJmxRestrictor.clearHandOver();

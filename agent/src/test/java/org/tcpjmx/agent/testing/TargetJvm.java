@@ -45,6 +45,22 @@ public final class TargetJvm {
         return found;
     }
 
+    /**
+     * Whether the agent's class loader (a {@code java.net.URLClassLoader}; the demo server has none of
+     * its own) is gone after a few full GCs. JNA's finalizer needs a GC to be queued and another one
+     * after it ran, so this asks a few times.
+     */
+    public static boolean agentLoaderCollected(String pid) throws InterruptedException {
+        for (int i = 0; i < 10; i++) {
+            AgentCli.jcmd(pid, "GC.run");
+            if (!AgentCli.jcmd(pid, "VM.classloader_stats").contains("java.net.URLClassLoader")) {
+                return true;
+            }
+            Thread.sleep(300);
+        }
+        return false;
+    }
+
     /** MBean names matching {@code pattern} in the JVM's platform MBeanServer, over its local JMX connector. */
     public static Set<ObjectName> mbeans(String pid, String pattern) throws Exception {
         VirtualMachine vm = VirtualMachine.attach(pid);
