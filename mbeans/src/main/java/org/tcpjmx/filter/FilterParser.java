@@ -30,16 +30,28 @@ import org.tcpjmx.model.TcpState;
  *
  * <p>An empty or blank filter matches every socket. Errors are {@link IllegalArgumentException}s
  * naming the offending token and its 1-based column.
+ *
+ * <p>A filter is at most {@value #MAX_LENGTH} characters and nests at most {@value #MAX_NESTING}
+ * levels of parentheses and {@code not}: parsing, evaluation and the kernel compiler recurse over
+ * the filter's tree, and a filter sent over JMX or HTTP must not be able to overflow the stack of
+ * the host JVM's thread (a 20,000-term chain did).
  */
 public final class FilterParser {
     private static final Set<TcpState> ALL = EnumSet.allOf(TcpState.class);
     /** ss(8): "all the states except for listening and closed" (checked against ss by a test). */
     private static final Set<TcpState> CONNECTED = EnumSet.complementOf(EnumSet.of(TcpState.LISTEN, TcpState.CLOSED));
     private static final Set<TcpState> BUCKET = EnumSet.of(TcpState.SYN_RCVD, TcpState.TIME_WAIT);
+    /** Longest filter accepted: far more than any hand-written one, short enough to keep the tree shallow. */
+    public static final int MAX_LENGTH = 4096;
+    /** Deepest nesting of parentheses and {@code not} accepted. */
+    public static final int MAX_NESTING = 64;
+    /** How much of an over-long filter an error message quotes. */
+    private static final int QUOTED = 64;
 
     private final String text;
     private final List<Token> tokens;
     private int pos;
+    private int nesting;
 
     private FilterParser(String text) {
         this.text = text;
@@ -55,6 +67,10 @@ public final class FilterParser {
     public static Filter parse(String filter) {
         if (filter == null || filter.isBlank()) {
             return Filter.ALL;
+        }
+        if (filter.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("filter '" + filter.substring(0, QUOTED) + "...' is " + filter.length()
+                    + " characters long; at most " + MAX_LENGTH + " are accepted");
         }
         return new FilterParser(filter).parseFilter();
     }
@@ -150,12 +166,23 @@ public final class FilterParser {
         switch (w) {
             case "not":
             case "!":
-                return new Filter.Not(parseUnary());
+                enter(t);
+                try {
+                    return new Filter.Not(parseUnary());
+                } finally {
+                    nesting--;
+                }
             case "(": {
                 if (peekIs(")")) {
                     throw error(tokens.get(pos), "empty parentheses");
                 }
-                Filter inner = parseOr();
+                enter(t);
+                Filter inner;
+                try {
+                    inner = parseOr();
+                } finally {
+                    nesting--;
+                }
                 if (!peekIs(")")) {
                     throw pos < tokens.size() ? error(tokens.get(pos), "expected ')'")
                             : error(t, "'(' is never closed");
@@ -320,6 +347,13 @@ public final class FilterParser {
                 } catch (IllegalArgumentException e) {
                     return null;
                 }
+        }
+    }
+
+    /** One level deeper into parentheses or {@code not}; refused past {@link #MAX_NESTING}. */
+    private void enter(Token t) {
+        if (++nesting > MAX_NESTING) {
+            throw error(t, "nested more than " + MAX_NESTING + " levels deep (parentheses and 'not')");
         }
     }
 
