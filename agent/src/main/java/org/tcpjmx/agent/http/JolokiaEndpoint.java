@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.jolokia.jvmagent.JolokiaServer;
 import org.jolokia.jvmagent.JolokiaServerConfig;
 import org.jolokia.server.core.config.SystemPropertyMode;
+import org.jolokia.service.serializer.JolokiaSerializer;
 import org.tcpjmx.agent.AgentOptions;
 
 /**
@@ -77,6 +78,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
                 jolokia = new JolokiaServer(guarded, config(options, raw.getAddress()), new Slf4jLogHandler()) {
                     {
                         addService(new MBeanServerListenerCleanup());
+                        addService(new StrictArgumentSerializer());
                     }
                 };
                 jolokia.start(false);
@@ -126,6 +128,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("includeStackTrace", "false");
         c.put("serializeException", "false");
         c.put("allowDnsReverseLookup", "false");
+        // Replaced by StrictArgumentSerializer: "yes" must not become listOnly=false.
+        c.put("disabledServices", JolokiaSerializer.class.getName());
         // NEVER: the application's own jolokia.* system properties or JOLOKIA_* variables must not configure ours.
         return new JolokiaServerConfig(c, SystemPropertyMode.NEVER);
     }
