@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.tcpjmx.model.Backend;
+import org.tcpjmx.platform.TcpPlatforms;
 
 /**
  * What this JVM may do to the host's sockets, worked out without touching any socket: the
@@ -50,23 +51,47 @@ public record HostCapabilities(
         boolean cap = capNetAdmin(readString(Paths.get("/proc/self/status")));
         String release = System.getProperty("os.version", "");
         Optional<Boolean> destroy = destroyConfig(release);
-        return of(backend, cap, release, destroy);
+        return of(backend, cap, release, destroy, backend == Backend.NETLINK || nativeCallsWork());
     }
 
     static HostCapabilities of(Backend backend, boolean cap, String release, Optional<Boolean> destroy) {
+        return of(backend, cap, release, destroy, true);
+    }
+
+    /** @param nativeCalls whether JNA works in this JVM: without it not even this JVM's own sockets can be reset */
+    static HostCapabilities of(Backend backend, boolean cap, String release, Optional<Boolean> destroy, boolean nativeCalls) {
         List<String> detail = new ArrayList<>();
         detail.add(cap ? "CAP_NET_ADMIN is in the effective capability set: other processes' sockets may be destroyed"
                 : "no CAP_NET_ADMIN: only this JVM's own sockets can be dropped (connect AF_UNSPEC on its descriptors)");
         detail.add(destroy.map(d -> d ? "kernel built with CONFIG_INET_DIAG_DESTROY" : "kernel built without CONFIG_INET_DIAG_DESTROY: SOCK_DESTROY is unsupported")
                 .orElse("kernel configuration not readable: CONFIG_INET_DIAG_DESTROY assumed, a drop reports 'unsupported' if it is missing"));
         if (backend != Backend.NETLINK) {
-            detail.add("backend " + backend.name().toLowerCase(Locale.ROOT) + ": no socket cookies, so no SOCK_DESTROY; only this JVM's own sockets can be dropped");
+            detail.add("backend " + backend.name().toLowerCase(Locale.ROOT) + ": no socket cookies, so no SOCK_DESTROY; "
+                    + (nativeCalls ? "only this JVM's own sockets can be dropped"
+                            : "and no native calls (JNA could not load here), so no socket can be dropped, not even this JVM's own"));
         }
         boolean others = backend == Backend.NETLINK && cap && destroy.orElse(true);
         boolean timeWait = others && atLeast(release, 6, 0);
         detail.add(timeWait ? "Linux " + release + " (6.0 or later) can destroy TIME_WAIT entries"
                 : "TIME_WAIT entries cannot be dropped here (needs Linux 6.0 or later, CAP_NET_ADMIN and netlink; this is " + release + ")");
         return new HostCapabilities(cap, release, destroy, others, timeWait, detail);
+    }
+
+    /**
+     * Whether JNA can call native code here. Asked only off the netlink backend: when the fallback to
+     * /proc came from JNA failing to load, its classes fail to initialise again here (no new load
+     * attempt); when /proc was chosen by {@code tcpjmx.backend=procfs}, JNA is assumed to work.
+     */
+    private static boolean nativeCallsWork() {
+        if ("procfs".equalsIgnoreCase(System.getProperty(TcpPlatforms.BACKEND_PROPERTY, "").trim())) {
+            return true;
+        }
+        try {
+            Class.forName("com.sun.jna.Native", true, HostCapabilities.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /** Parses the {@code CapEff:} line of {@code /proc/PID/status}. */

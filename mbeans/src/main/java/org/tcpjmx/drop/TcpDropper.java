@@ -67,6 +67,8 @@ public final class TcpDropper {
     static final String NO_TIME_WAIT_DESTROY = "this kernel cannot destroy TIME_WAIT sockets (Linux < 6.0)";
     static final String PROTECTED = "skipped: a protected management connection";
     static final String LISTENER = "refused: listening sockets are never dropped";
+    static final String NO_NATIVE_CALLS =
+            "nor can this JVM reset its own descriptor: it cannot make native calls (JNA unavailable or native access denied)";
 
     private final TcpPlatform platform;
     private final Predicate<TcpConnection> protectedConnection;
@@ -342,6 +344,9 @@ public final class TcpDropper {
             return verified(c, "reset through this JVM's own descriptor");
         }
         DropStatus status = destroyRefusal.equals(NEEDS_CAP_NET_ADMIN) ? DropStatus.PERMISSION_DENIED : DropStatus.UNSUPPORTED;
+        if (rc == Errno.ENOSYS) {
+            return outcome(tuple(c), c.state().name(), DropStatus.UNSUPPORTED, destroyRefusal + "; " + NO_NATIVE_CALLS);
+        }
         return outcome(tuple(c), c.state().name(), status,
                 destroyRefusal + "; reset through this JVM's own descriptor failed: " + Errno.name(rc));
     }

@@ -10,6 +10,8 @@ public final class Errno {
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int EINVAL = 22;
+    /** Function not implemented; also what this backend answers when the JVM cannot make native calls at all. */
+    public static final int ENOSYS = 38;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EAFNOSUPPORT = 97;
     public static final int EOPNOTSUPP = 95;
@@ -29,6 +31,7 @@ public final class Errno {
             case EACCES: return "EACCES";
             case EBUSY: return "EBUSY";
             case EINVAL: return "EINVAL";
+            case ENOSYS: return "ENOSYS";
             case 12: return "ENOMEM";
             case 19: return "ENODEV";
             case 105: return "ENOBUFS";

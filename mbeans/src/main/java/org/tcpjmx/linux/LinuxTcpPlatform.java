@@ -151,6 +151,10 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             addr.clear();
             int rc = LibC.connect(fd.getAsInt(), addr, 16);
             return rc == 0 ? 0 : Native.getLastError();
+        } catch (LinkageError e) {
+            // The /proc backend runs where JNA cannot load (no native library, native access denied):
+            // JNA's classes then fail to initialise, which must end in an errno, not escape to the caller.
+            return Errno.ENOSYS;
         }
     }
 

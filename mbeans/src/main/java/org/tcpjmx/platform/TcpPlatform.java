@@ -60,7 +60,8 @@ public interface TcpPlatform {
      * Resets one of this JVM's own sockets: {@code connect(fd, AF_UNSPEC)} on the descriptor this
      * process holds, which makes the kernel send a RST; the descriptor stays open.
      *
-     * @return 0 on success, ENOENT when this JVM holds no descriptor on it, otherwise the errno
+     * @return 0 on success, ENOENT when this JVM holds no descriptor on it, ENOSYS when this JVM
+     *     cannot make native calls (JNA unavailable), otherwise the errno
      */
     int disconnectOwned(TcpConnection connection);
 
