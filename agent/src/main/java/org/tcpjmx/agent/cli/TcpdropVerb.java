@@ -153,6 +153,16 @@ final class TcpdropVerb implements Command {
             } else if (o.positional.size() != 4 && o.positional.size() != 2) {
                 throw new IllegalArgumentException(o.positional.isEmpty() ? "missing arguments"
                         : "expected 4 arguments (LADDR LPORT FADDR FPORT) or 2 (LADDR:LPORT FADDR:FPORT), got " + o.positional.size());
+            } else {
+                // The arguments travel joined by spaces (dropSpec): an empty one would vanish and shift the others.
+                List<String> names = o.positional.size() == 4
+                        ? List.of("local address", "local port", "foreign address", "foreign port")
+                        : List.of("local address and port", "foreign address and port");
+                for (int k = 0; k < names.size(); k++) {
+                    if (o.positional.get(k).isBlank()) {
+                        throw new IllegalArgumentException("missing " + names.get(k));
+                    }
+                }
             }
             return o;
         }
