@@ -79,6 +79,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
                     {
                         addService(new MBeanServerListenerCleanup());
                         addService(new StrictArgumentSerializer());
+                        addService(new RefusedRequestTypes());
+                        addService(new ReadScope());
                     }
                 };
                 jolokia.start(false);
