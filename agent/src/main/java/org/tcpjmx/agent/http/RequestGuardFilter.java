@@ -21,7 +21,8 @@ import java.util.Set;
  *       request shape this filter does not recognise is still refused;</li>
  *   <li>a request from a web page (an {@code Origin} or {@code Referer} header) is refused with 403
  *       unless its origin is listed exactly in the access policy: browsers send one on every
- *       cross-site POST, so no page can drive the agent.</li>
+ *       cross-site POST, so no page can drive the agent; an {@code OPTIONS} request without an
+ *       {@code Origin} is answered here, with no CORS header at all.</li>
  * </ul>
  */
 final class RequestGuardFilter extends Filter {
@@ -42,8 +43,17 @@ final class RequestGuardFilter extends Filter {
             refuse(exchange, 405, "GET, POST", "this HTTP method is not served; use GET to read and POST to exec or write");
             return;
         }
-        if (!originAllowed(exchange.getRequestHeaders().getFirst("Origin"), exchange.getRequestHeaders().getFirst("Referer"))) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (!originAllowed(origin, exchange.getRequestHeaders().getFirst("Referer"))) {
             refuse(exchange, 403, "", "requests from web pages (Origin or Referer) are refused unless the access policy lists their origin");
+            return;
+        }
+        if (method.equals("OPTIONS") && origin == null) {
+            // Not a browser's preflight (browsers send an Origin): Jolokia would answer it with
+            // Access-Control-Allow-Origin: *, which this agent never sends.
+            exchange.getResponseHeaders().set("Allow", "GET, POST, OPTIONS");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
             return;
         }
         if (method.equals("GET")) {
@@ -70,7 +80,8 @@ final class RequestGuardFilter extends Filter {
     /** No header: not a browser. Otherwise the origin (of the Referer's URL, too) must be listed exactly. */
     boolean originAllowed(String origin, String referer) {
         if (origin != null) {
-            return allowedOrigins.contains(origin.trim());
+            // "null" (sandboxed frames, file: pages) names no origin; Jolokia would answer it with a wildcard.
+            return !origin.trim().equals("null") && allowedOrigins.contains(origin.trim());
         }
         if (referer != null) {
             try {
