@@ -22,6 +22,8 @@ import org.tcpjmx.platform.TcpPlatforms;
  */
 final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
+    /** JNA's system property for the platform's library directories. */
+    private static final String JNA_SEARCH_PATH = "jna.platform.library.path";
 
     private final MBeanServer server;
     private final AgentOptions options;
@@ -42,7 +44,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
         // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
-        TcpPlatform platform = TcpPlatforms.open();
+        TcpPlatform platform = openWithoutLdconfig();
         String backendDetail = platform.backendDetail();
         if (platform.backend() == Backend.PROCFS && System.getProperty(TcpPlatforms.BACKEND_PROPERTY) == null && NativeAccess.refused()) {
             backendDetail = "procfs (/proc/net/tcp*) because this JVM refuses native access (--illegal-native-access=deny),"
@@ -68,6 +70,26 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         } catch (RuntimeException | LinkageError e) {
             undo(endpoint, registration);
             throw e;
+        }
+    }
+
+    /**
+     * Opens the backend without JNA running {@code /sbin/ldconfig -p} inside the host JVM: its
+     * NativeLibrary class does so on Linux when first initialised, to learn library directories,
+     * unless {@value #JNA_SEARCH_PATH} is set. The agent loads only libc, by its full soname, which
+     * needs no search path; so the property is set, empty, while the backend opens (which is when
+     * the agent's JNA initialises), and removed afterwards. Without it, every attach started a
+     * process from the application's JVM and left the JDK's "process reaper" thread behind.
+     */
+    private static TcpPlatform openWithoutLdconfig() {
+        if (System.getProperty(JNA_SEARCH_PATH) != null) {
+            return TcpPlatforms.open();
+        }
+        System.setProperty(JNA_SEARCH_PATH, "");
+        try {
+            return TcpPlatforms.open();
+        } finally {
+            System.clearProperty(JNA_SEARCH_PATH);
         }
     }
 
