@@ -10,7 +10,6 @@ import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.ProcFdScanner.InodeSet;
 import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
 import org.tcpjmx.model.Backend;
-import org.tcpjmx.model.Endpoint;
 import org.tcpjmx.model.IpFamily;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
@@ -173,7 +172,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             throw new MalformedNetlinkException("socket with unknown state " + st);
         }
         long inode = m.inode();
-        return new TcpConnection(family, new Endpoint(m.src(), m.sport()), new Endpoint(m.dst(), m.dport()),
+        return new TcpConnection(family, m.source(), m.destination(),
                 TcpState.fromLinux(st), m.rqueue(), m.wqueue(), m.uid(), inode, m.ifindex(), m.cookie(),
                 SocketTimer.fromLinux(m.timer()), m.expires(), m.retrans(), own.contains(inode),
                 m.congestionControl(), m.hasInfo() ? Optional.of(m.info()) : Optional.empty(), Backend.NETLINK);
