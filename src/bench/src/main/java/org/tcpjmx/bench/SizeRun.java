@@ -86,6 +86,10 @@ final class SizeRun {
         }));
         probes.add(new Probe("ours.port", "tcpjmx connections(\"sport = :P\", false), one worker's port", true,
                 () -> platform.connections(onePort, false).size()));
+        probes.add(new Probe("ss.port", "ss -tan 'sport = :P' > /dev/null, the same port", false, () -> {
+            SsCommand.run(List.of("-tan", "sport = :" + port));
+            return -1;
+        }));
         if (options.oshi()) {
             InternetProtocolStats ip = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
             probes.add(new Probe("oshi.connections", "OSHI InternetProtocolStats.getConnections()", false,
