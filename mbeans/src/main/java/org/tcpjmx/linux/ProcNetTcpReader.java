@@ -75,7 +75,7 @@ public final class ProcNetTcpReader {
             throw malformed(file, lineNo, "has " + f.length + " fields, needs at least 10", line);
         }
         try {
-            int st = Integer.parseInt(f[3], 16);
+            int st = (int) hex(f[3], 2);
             if (!TcpState.isLinuxState(st)) {
                 throw malformed(file, lineNo, "has unknown state " + f[3], line);
             }
@@ -84,13 +84,13 @@ public final class ProcNetTcpReader {
             }
             Endpoint local = endpoint(family, f[1], file, lineNo, line);
             Endpoint remote = endpoint(family, f[2], file, lineNo, line);
-            long[] queues = pair(f[4], 16, file, lineNo, line);
-            long[] timer = pair(f[5], 16, file, lineNo, line);
-            long uid = Long.parseLong(f[7]);
-            long inode = Long.parseLong(f[9]);
+            long[] queues = pair(f[4], file, lineNo, line);
+            long[] timer = pair(f[5], file, lineNo, line);
+            long uid = decimal(f[7]);
+            long inode = decimal(f[9]);
             return new TcpConnection(family, local, remote, TcpState.fromLinux(st), queues[1], queues[0], uid, inode,
                     0, TcpConnection.NO_COOKIE, SocketTimer.fromLinux((int) timer[0]), timer[1] * MILLIS_PER_TICK,
-                    (int) Long.parseLong(f[6], 16), false, "", Optional.empty(), Backend.PROCFS);
+                    (int) hex(f[6], 8), false, "", Optional.empty(), Backend.PROCFS);
         } catch (NumberFormatException e) {
             throw malformed(file, lineNo, "has a field that is not a number (" + e.getMessage() + ")", line);
         }
@@ -106,22 +106,46 @@ public final class ProcNetTcpReader {
         boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
         // Each 32-bit word is the in-memory (network order) word printed as a host-order integer.
         for (int w = 0; w < a.length / 4; w++) {
-            long v = Long.parseLong(field.substring(w * 8, w * 8 + 8), 16);
+            long v = hex(field.substring(w * 8, w * 8 + 8), 8);
             for (int i = 0; i < 4; i++) {
                 int shift = little ? 8 * i : 8 * (3 - i);
                 a[w * 4 + i] = (byte) (v >>> shift);
             }
         }
-        int port = Integer.parseInt(field.substring(colon + 1), 16);
+        int port = (int) hex(field.substring(colon + 1), 4);
         return new Endpoint(a, port);
     }
 
-    private static long[] pair(String field, int radix, Path file, int lineNo, String line) {
+    private static long[] pair(String field, Path file, int lineNo, String line) {
         int colon = field.indexOf(':');
         if (colon <= 0 || colon == field.length() - 1) {
             throw malformed(file, lineNo, "has '" + field + "' where two numbers joined by ':' belong", line);
         }
-        return new long[] {Long.parseLong(field.substring(0, colon), radix), Long.parseLong(field.substring(colon + 1), radix)};
+        return new long[] {hex(field.substring(0, colon), 8), hex(field.substring(colon + 1), 8)};
+    }
+
+    /** Unsigned hex of at most {@code maxDigits} digits; no sign, no prefix (Long.parseLong takes "-16"). */
+    private static long hex(String s, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            throw new NumberFormatException("'" + s + "' is not 1-" + maxDigits + " hex digits");
+        }
+        long v = 0;
+        for (int i = 0; i < s.length(); i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                throw new NumberFormatException("'" + s + "' is not hex");
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    /** Unsigned decimal that fits a long; no sign. */
+    private static long decimal(String s) {
+        if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException("'" + s + "' is not an unsigned decimal number");
+        }
+        return Long.parseLong(s);
     }
 
     private static IllegalArgumentException malformed(Path file, int lineNo, String what, String line) {
