@@ -68,10 +68,11 @@ final class NetlinkSocket implements AutoCloseable {
     /** Sends one complete netlink message to the kernel. */
     void send(ByteBuffer message) {
         int len = message.remaining();
+        byte[] bytes = new byte[len];
+        message.duplicate().get(bytes);
         try (Memory m = new Memory(len)) {
-            for (int i = 0; i < len; i++) {
-                m.setByte(i, message.get(message.position() + i));
-            }
+            // One native copy, not a JNA call per byte.
+            m.write(0, bytes, 0, len);
             while (true) {
                 long n = LibC.send(fd, m, len, 0);
                 if (n == len) {

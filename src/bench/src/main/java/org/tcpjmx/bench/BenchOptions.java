@@ -16,13 +16,14 @@ import java.util.Optional;
  * @param timeWait TIME_WAIT sockets added to each farm (they expire after 60 s)
  * @param pairsPerWorker most socket pairs one farm process holds (two descriptors each)
  * @param dropMax most sockets one bulk drop destroys (the issue's 50k)
+ * @param dropRounds how many times each bulk drop runs, each on fresh farm sockets
  * @param drop whether to run the destructive bulk-drop comparison
  * @param oshi whether to time OSHI
  * @param agentJar the agent jar for the HTTP figures, when there is one
  * @param out where the CSV, JSON and markdown results go
  */
 record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWait, int pairsPerWorker, int dropMax,
-                    boolean drop, boolean oshi, Optional<Path> agentJar, Path out) {
+                    int dropRounds, boolean drop, boolean oshi, Optional<Path> agentJar, Path out) {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar tcpjmx-bench.jar [options]",
@@ -32,6 +33,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
             "  --time-wait N          TIME_WAIT sockets added to each farm (default 0)",
             "  --pairs-per-worker N   socket pairs per farm process, at most 9000 (default 7000)",
             "  --drop-max N           sockets one bulk drop destroys at most (default 50000)",
+            "  --drop-rounds N        bulk drops of each kind, each on a fresh farm (default 3)",
             "  --no-drop              skip the bulk-drop comparison",
             "  --no-oshi              skip OSHI",
             "  --agent-jar PATH       agent jar for the HTTP figures (default agent/target/tcpjmx-agent.jar if present)",
@@ -50,6 +52,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
         int timeWait = 0;
         int perWorker = 7000;
         int dropMax = 50000;
+        int dropRounds = 3;
         boolean drop = true;
         boolean oshi = true;
         boolean agent = true;
@@ -80,6 +83,9 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
                 case "--drop-max":
                     dropMax = count(value(args, ++i, a), a, 1);
                     break;
+                case "--drop-rounds":
+                    dropRounds = count(value(args, ++i, a), a, 1);
+                    break;
                 case "--no-drop":
                     drop = false;
                     break;
@@ -109,7 +115,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
         } else if (agentJar.isEmpty()) {
             agentJar = defaultAgentJar();
         }
-        return new BenchOptions(sizes, warmup, iterations, timeWait, perWorker, dropMax, drop, oshi, agentJar,
+        return new BenchOptions(sizes, warmup, iterations, timeWait, perWorker, dropMax, dropRounds, drop, oshi, agentJar,
                 out != null ? out : defaultOut());
     }
 

@@ -36,8 +36,9 @@ final class ResultWriter {
         sb.append("Run ").append(when).append(" on ").append(machine.oneLine()).append(".\n");
         sb.append(options.warmup()).append(" warm-up and ").append(options.iterations())
                 .append(" measured rounds per size; each round runs every measurement once, in turn. ")
-                .append("Times are wall-clock milliseconds: median (min–max). The drop figures are one run each, ")
-                .append("on fresh farm sockets.\n");
+                .append("Times are wall-clock milliseconds: median (min–max). Bulk drops alternate tcpjmx and ss -K, ")
+                .append(options.dropRounds()).append(options.dropRounds() == 1 ? " round" : " rounds")
+                .append(", each drop on an equal set of farm sockets built for it (the first on the farm just measured).\n");
         for (SizeRun.Result r : results) {
             sb.append("\n### ").append(String.format(Locale.ROOT, "%,d", r.size())).append(" ESTABLISHED farm sockets (")
                     .append(r.workers()).append(r.workers() == 1 ? " process" : " processes")
@@ -101,7 +102,8 @@ final class ResultWriter {
                 .append(", \"java\": ").append(str(machine.java())).append(", \"ss\": ").append(str(machine.ss()))
                 .append(", \"oshi\": ").append(str(machine.oshi())).append("},\n");
         sb.append("  \"warmup\": ").append(options.warmup()).append(", \"iterations\": ").append(options.iterations())
-                .append(", \"timeWait\": ").append(options.timeWait()).append(",\n");
+                .append(", \"timeWait\": ").append(options.timeWait())
+                .append(", \"dropRounds\": ").append(options.dropRounds()).append(",\n");
         sb.append("  \"sizes\": [");
         for (int i = 0; i < results.size(); i++) {
             SizeRun.Result r = results.get(i);

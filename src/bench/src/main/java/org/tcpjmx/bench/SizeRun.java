@@ -37,6 +37,9 @@ final class SizeRun {
     Result run() throws Exception {
         List<Measurement> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<Double> oursMillis = new ArrayList<>();
+        List<Double> ssMillis = new ArrayList<>();
+        long[] dropped = {0, 0};
         int workers;
         int dropWorkers;
         try (SocketFarm farm = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker())) {
@@ -45,20 +48,49 @@ final class SizeRun {
             dropWorkers = farm.workersFor(Math.min(options.dropMax(), farm.established() / 2));
             rows.addAll(queries(farm, notes));
             if (options.drop()) {
-                BulkDrop.Result ours = BulkDrop.ours(platform, farm, dropWorkers);
-                rows.add(dropRow("drop.ours", "tcpjmx bulk drop (dump + SOCK_DESTROY each)", ours));
+                // The first of our drops takes the farm just measured; every other drop a fresh farm.
+                dropped[0] = record(BulkDrop.ours(platform, farm, dropWorkers), "drop.ours", oursMillis);
             }
         }
         if (options.drop()) {
-            try (SocketFarm fresh = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker())) {
-                checkFarm(fresh);
-                BulkDrop.Result ss = BulkDrop.ss(platform, fresh, dropWorkers);
-                rows.add(dropRow("drop.ss", "ss -K state established '( sport = :P ... )'", ss));
+            for (int round = 0; round < options.dropRounds(); round++) {
+                if (round > 0) {
+                    try (SocketFarm fresh = freshFarm()) {
+                        dropped[0] = record(BulkDrop.ours(platform, fresh, dropWorkers), "drop.ours", oursMillis);
+                    }
+                }
+                try (SocketFarm fresh = freshFarm()) {
+                    dropped[1] = record(BulkDrop.ss(platform, fresh, dropWorkers), "drop.ss", ssMillis);
+                }
             }
+            rows.add(Measurement.timing(size, "drop.ours", "tcpjmx bulk drop (dump + SOCK_DESTROY each)",
+                    Stats.of(oursMillis), dropped[0], Double.NaN));
+            rows.add(Measurement.timing(size, "drop.ss", "ss -K state established '( sport = :P ... )'",
+                    Stats.of(ssMillis), dropped[1], Double.NaN));
         } else {
             notes.add("bulk drop skipped (--no-drop)");
         }
         return new Result(size, workers, rows, targets(rows), notes);
+    }
+
+    private SocketFarm freshFarm() throws IOException {
+        SocketFarm f = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker());
+        try {
+            checkFarm(f);
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** Checks a drop left none of the sockets it named; its time goes to {@code millis}, the count is returned. */
+    private static long record(BulkDrop.Result r, String id, List<Double> millis) {
+        if (r.left() != 0) {
+            throw new IllegalStateException(id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
+        }
+        millis.add(r.millis());
+        return r.matched();
     }
 
     private List<Measurement> queries(SocketFarm farm, List<String> notes) throws Exception {
@@ -126,13 +158,6 @@ final class SizeRun {
         if (seen != farm.established()) {
             throw new IllegalStateException("the farm should hold " + farm.established() + " ESTABLISHED sockets; the kernel shows " + seen);
         }
-    }
-
-    private Measurement dropRow(String id, String label, BulkDrop.Result r) {
-        if (r.left() != 0) {
-            throw new IllegalStateException(id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
-        }
-        return Measurement.timing(size, id, label, Stats.single(r.millis()), r.matched(), Double.NaN);
     }
 
     private List<TargetCheck> targets(List<Measurement> rows) {
