@@ -5,6 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +22,19 @@ final class StateFixtures implements AutoCloseable {
     final int port;
     private final List<AutoCloseable> open = new ArrayList<>();
 
+    private final ProtocolFamily family;
+
+    /** Sockets of the address's own family: AF_INET for an IPv4 address even in a dual-stack JVM. */
     StateFixtures(InetAddress address) throws IOException {
+        this(address, address instanceof java.net.Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+    }
+
+    /** Sockets of the given family; INET6 with an IPv4 address gives IPv4-mapped sockets. */
+    StateFixtures(InetAddress address, ProtocolFamily family) throws IOException {
         this.address = address;
+        this.family = family;
         // Small receive buffers let a peer fill the window quickly (FIN_WAIT_1, LAST_ACK).
-        this.listener = new ServerSocket();
+        this.listener = ServerSocketChannel.open(family).socket();
         listener.setReceiveBufferSize(4096);
         listener.bind(new InetSocketAddress(address, 0), 50);
         this.port = listener.getLocalPort();
@@ -35,8 +47,8 @@ final class StateFixtures implements AutoCloseable {
 
     /** A client/server pair, both ESTABLISHED. Returns {client, server}. */
     Socket[] established() throws IOException {
-        Socket c = new Socket(address, port);
-        Socket s = listener.accept();
+        Socket c = connect(address, port);
+        Socket s = listener.getChannel().accept().socket();
         open.add(c);
         open.add(s);
         return new Socket[] {c, s};
@@ -110,9 +122,23 @@ final class StateFixtures implements AutoCloseable {
         }
     }
 
+    /** A blocking client socket of this fixture's family. */
+    Socket connect(InetAddress to, int toPort) throws IOException {
+        SocketChannel ch = SocketChannel.open(family);
+        ch.connect(new InetSocketAddress(to, toPort));
+        return ch.socket();
+    }
+
+    /** A listener of this fixture's family. */
+    ServerSocket listen(int backlog) throws IOException {
+        ServerSocket l = ServerSocketChannel.open(family).socket();
+        l.bind(new InetSocketAddress(address, 0), backlog);
+        return track(l);
+    }
+
     /** A non-blocking connect to a listener whose accept queue is full: SYN_SENT. */
     SocketChannel synSent(ServerSocket fullListener) throws IOException {
-        SocketChannel ch = SocketChannel.open();
+        SocketChannel ch = SocketChannel.open(family);
         ch.configureBlocking(false);
         ch.bind(new InetSocketAddress(fullListener.getInetAddress(), 0));
         ch.connect(new InetSocketAddress(fullListener.getInetAddress(), fullListener.getLocalPort()));

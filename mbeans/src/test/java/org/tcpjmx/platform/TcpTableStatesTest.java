@@ -22,12 +22,16 @@ import org.tcpjmx.model.TcpState;
 
 /**
  * The table holds real loopback sockets in every state loopback can make, with the right details.
- * Java opens IPv6 (dual-stack) sockets by default; {@link TcpTableIpv4StackTest} repeats the state
- * check in a JVM that opens IPv4 sockets.
+ * Java opens dual-stack IPv6 sockets by default; the fixtures open AF_INET ones through channels.
  */
 class TcpTableStatesTest {
     private static final TcpPlatform netlink = TcpPlatforms.open("netlink");
     private static final TcpPlatform procfs = TcpPlatforms.open("procfs");
+
+    @Test
+    void ipv4SocketsAppearInEveryStateWithTheirAddressesPortsAndOwner() throws Exception {
+        checkAllStates(InetAddress.getByName("127.0.0.1"), "127.0.0.1", IpFamily.INET4);
+    }
 
     @Test
     void ipv6SocketsAppearInEveryState() throws Exception {
@@ -55,8 +59,8 @@ class TcpTableStatesTest {
     }
 
     static void checkAllStates(InetAddress address, String text, IpFamily family) throws Exception {
-        try (StateFixtures f = new StateFixtures(address);
-             ServerSocket full = new ServerSocket(0, 1, address)) {
+        try (StateFixtures f = new StateFixtures(address)) {
+            ServerSocket full = f.listen(1);
             int port = f.localPort();
             Socket[] est = f.established();
             Socket[] closeWait = f.closeWait();
@@ -64,8 +68,8 @@ class TcpTableStatesTest {
             Socket[] lastAck = f.lastAck();
             int finWait1Port = f.finWait1();
             // A listener with backlog 1 holds two unaccepted connections; the third SYN is dropped: SYN_SENT.
-            f.track(new Socket(address, full.getLocalPort()));
-            f.track(new Socket(address, full.getLocalPort()));
+            f.track(f.connect(address, full.getLocalPort()));
+            f.track(f.connect(address, full.getLocalPort()));
             var synSent = f.synSent(full);
             Thread.sleep(200);
 

@@ -1,0 +1,110 @@
+package org.tcpjmx.drop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TcpPlatforms;
+import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackConnections.Flavor;
+import org.tcpjmx.testing.LoopbackConnections.Pair;
+
+/**
+ * "The agent drops all connections but its own management connection, and every decision is in the
+ * audit log": bulk drops refuse protected connections (as {@code tcpdrop -l -a | grep -vw 22 | sh}
+ * spares sshd), {@code -l} does not list them, naming one explicitly still drops it, and each drop
+ * and refusal is logged at INFO with its 4-tuple and outcome.
+ */
+class ProtectingManagementConnectionsTest {
+    private final List<LogRecord> audit = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            synchronized (audit) {
+                audit.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final Logger jul = Logger.getLogger(TcpDropper.class.getName());
+    private LoopbackConnections farm;
+
+    @BeforeEach
+    void listen() {
+        jul.addHandler(capture);
+        farm = new LoopbackConnections(TcpPlatforms.open("netlink"));
+    }
+
+    @AfterEach
+    void stopListening() {
+        jul.removeHandler(capture);
+        farm.close();
+    }
+
+    @Test
+    void bulkDropsSpareProtectedConnectionsAndTheAuditLogSaysSo() {
+        Pair management = farm.established(Flavor.IPV4);
+        Pair victim = farm.established(Flavor.IPV6);
+        TcpDropper dropper = new TcpDropper(farm.confined(), management::isEitherEnd);
+
+        DropReport listed = dropper.dropAll(true);
+        assertEquals(List.of("tcpdrop " + victim.clientTuple(), "tcpdrop " + victim.serverTuple()).stream().sorted().toList(),
+                listed.commands().stream().sorted().toList(), "-l does not list protected connections");
+        assertEquals(0, listed.failed());
+
+        CommandRun all = CommandRun.run(dropper, "-a");
+
+        assertEquals(0, all.status(), "protected connections are skipped, as listeners are, not failures: " + all);
+        assertEquals(List.of("tcpdrop: " + management.clientTuple() + ": skipped: a protected management connection",
+                        "tcpdrop: " + management.serverTuple() + ": skipped: a protected management connection").stream().sorted().toList(),
+                all.err().lines().sorted().toList());
+        assertTrue(all.out().equals(victim.clientTuple() + ": dropped\n") || all.out().equals(victim.serverTuple() + ": dropped\n"),
+                "one end of the victim dropped, the other reset with it: " + all);
+        assertEquals(2, farm.table().stream().filter(c -> management.isEitherEnd(c) && c.state() == TcpState.ESTABLISHED).count());
+        assertTrue(farm.table().stream().noneMatch(victim::isEitherEnd));
+        assertTrue(auditLine(management.clientTuple(), "REFUSED", "protected management connection"), audit.toString());
+        assertTrue(auditLine(management.serverTuple(), "REFUSED", "protected management connection"), audit.toString());
+        assertTrue(auditLine(victim.clientTuple(), "DROPPED", "dropped") || auditLine(victim.serverTuple(), "DROPPED", "dropped"));
+
+        // Named explicitly, a protected connection is dropped: the caller asked for exactly that one.
+        DropReport named = dropper.dropOne(management.clientArgs()[0], management.clientArgs()[1],
+                management.clientArgs()[2], management.clientArgs()[3]);
+        assertEquals(List.of(management.clientTuple() + ": dropped"), DroppingAnEstablishedConnectionTest.messages(named));
+        assertTrue(auditLine(management.clientTuple(), "DROPPED", "dropped"), audit.toString());
+    }
+
+    @Test
+    void aConnectionThatIsNotThereIsLoggedToo() {
+        Pair p = farm.established(Flavor.IPV4);
+        TcpDropper dropper = new TcpDropper(farm.confined());
+        String port = Integer.toString(p.listenerPort());
+
+        DropReport r = dropper.dropOne("127.0.0.1", port, "127.0.0.1", port);
+
+        assertEquals(1, r.failed());
+        assertTrue(auditLine("127.0.0.1 " + port + " 127.0.0.1 " + port, "NOT_FOUND", "no such connection"), audit.toString());
+    }
+
+    private boolean auditLine(String tuple, String status, String reason) {
+        synchronized (audit) {
+            return audit.stream().anyMatch(r -> r.getLevel() == Level.INFO && r.getMessage().contains(tuple)
+                    && r.getMessage().contains(status) && r.getMessage().contains(reason));
+        }
+    }
+}
