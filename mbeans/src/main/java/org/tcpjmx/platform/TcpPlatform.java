@@ -43,7 +43,9 @@ public interface TcpPlatform {
 
     /**
      * Looks the connection up again in the kernel: by its full socket id on netlink (so a reused
-     * 4-tuple is not mistaken for it), by 4-tuple and state-independent match on procfs.
+     * 4-tuple is not mistaken for it), by 4-tuple and state-independent match on procfs. On netlink,
+     * when the kernel returns the same socket (same inode), the found row's {@code owned} flag is the
+     * given row's: this JVM's descriptors are not rescanned for every lookup.
      */
     Optional<TcpConnection> lookup(TcpConnection connection);
 

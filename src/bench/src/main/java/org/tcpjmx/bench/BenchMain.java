@@ -44,11 +44,13 @@ public final class BenchMain {
         log.println("tcpjmx bench on " + machine.oneLine());
         Instant when = Instant.now();
         List<SizeRun.Result> results = new ArrayList<>();
-        for (int size : options.sizes()) {
-            log.printf("size %,d: building the farm, %d warm-up + %d measured rounds%n", size, options.warmup(), options.iterations());
-            long t0 = System.nanoTime();
-            results.add(new SizeRun(options, platform, size).run());
-            log.printf("size %,d: done in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
+        try (AuditLog audit = AuditLog.to(options.out().resolve("library.log"))) {
+            for (int size : options.sizes()) {
+                log.printf("size %,d: building the farm, %d warm-up + %d measured rounds%n", size, options.warmup(), options.iterations());
+                long t0 = System.nanoTime();
+                results.add(new SizeRun(options, platform, size).run());
+                log.printf("size %,d: done in %.1f s%n", size, (System.nanoTime() - t0) / 1e9);
+            }
         }
         ResultWriter w = new ResultWriter(machine, options, results, when);
         w.writeAll(options.out());

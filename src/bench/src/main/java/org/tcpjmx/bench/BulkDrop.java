@@ -1,11 +1,11 @@
 package org.tcpjmx.bench;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import org.tcpjmx.drop.DropReport;
+import org.tcpjmx.drop.TcpDropper;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
-import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
@@ -32,24 +32,23 @@ final class BulkDrop {
         return "state established and ( " + farm.serverSidePorts(workers) + " )";
     }
 
-    /** Drops with tcpjmx: one dump with the kernel filter, then SOCK_DESTROY by cookie for each row. */
+    /**
+     * Drops with tcpjmx's drop engine, as the Drop MBean and tcpdrop do: one dump with the kernel
+     * filter, then for each row a lookup (fresh cookie), SOCK_DESTROY and a second lookup that
+     * proves the socket gone, and an audit line.
+     */
     static Result ours(TcpPlatform platform, SocketFarm farm, int workers) {
         Filter filter = FilterParser.parse(filterText(farm, workers));
         long matched = platform.connections(filter, false).size();
+        TcpDropper dropper = new TcpDropper(platform);
         long t0 = System.nanoTime();
-        List<TcpConnection> rows = platform.connections(filter, false);
-        List<String> failures = new ArrayList<>();
-        for (TcpConnection c : rows) {
-            int errno = platform.destroy(c);
-            if (errno != 0 && failures.size() < 3) {
-                failures.add(c + ": errno " + errno);
-            }
-        }
+        DropReport report = dropper.dropMatching(filter, false);
         long t1 = System.nanoTime();
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException("the kernel refused to destroy farm sockets, e.g. " + failures);
+        if (report.failed() != 0 || report.dropped() != matched) {
+            throw new IllegalStateException("the drop engine dropped " + report.dropped() + " of " + matched
+                    + " farm sockets; first errors: " + report.errors().subList(0, Math.min(3, report.errors().size())));
         }
-        return new Result((t1 - t0) / 1e6, matched, platform.connections(filter, false).size());
+        return new Result((t1 - t0) / 1e6, report.dropped(), platform.connections(filter, false).size());
     }
 
     /** Drops with {@code ss -K state established '( sport = :P1 or ... )'}, output discarded. */

@@ -63,7 +63,7 @@ final class SizeRun {
                     dropped[1] = record(BulkDrop.ss(platform, fresh, dropWorkers), "drop.ss", ssMillis);
                 }
             }
-            rows.add(Measurement.timing(size, "drop.ours", "tcpjmx bulk drop (dump + SOCK_DESTROY each)",
+            rows.add(Measurement.timing(size, "drop.ours", "tcpjmx TcpDropper.dropMatching (lookup, SOCK_DESTROY, verify, audit line each)",
                     Stats.of(oursMillis), dropped[0], Double.NaN));
             rows.add(Measurement.timing(size, "drop.ss", "ss -K state established '( sport = :P ... )'",
                     Stats.of(ssMillis), dropped[1], Double.NaN));
