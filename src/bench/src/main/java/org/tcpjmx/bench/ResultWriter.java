@@ -36,7 +36,7 @@ final class ResultWriter {
         sb.append("Run ").append(when).append(" on ").append(machine.oneLine()).append(".\n");
         sb.append(options.warmup()).append(" warm-up and ").append(options.iterations())
                 .append(" measured rounds per size; each round runs every measurement once, in turn. ")
-                .append("Times are wall-clock milliseconds: median (min–max). Bulk drops alternate tcpjmx and ss -K, ")
+                .append("Times are wall-clock milliseconds: median (min–max). Bulk drops take turns (drop engine, the same without audit log, platform, ss -K), ")
                 .append(options.dropRounds()).append(options.dropRounds() == 1 ? " round" : " rounds")
                 .append(", each drop on an equal set of farm sockets built for it (the first on the farm just measured).\n");
         for (SizeRun.Result r : results) {

@@ -2,7 +2,9 @@ package org.tcpjmx.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
 import org.tcpjmx.platform.TcpPlatform;
@@ -34,12 +36,30 @@ final class SizeRun {
         this.size = size;
     }
 
+    /** The bulk drops compared, in the order each round runs them. */
+    private enum Dropper {
+        OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (lookup, SOCK_DESTROY, lookup, audit line each)"),
+        OURS_QUIET("drop.ours_quiet", "the same with the audit log off (drop logger at WARNING)"),
+        PLATFORM("drop.platform", "tcpjmx one dump + TcpPlatform.destroy each (what ss -K does)"),
+        SS("drop.ss", "ss -K state established '( sport = :P ... )'");
+
+        final String id;
+        final String label;
+
+        Dropper(String id, String label) {
+            this.id = id;
+            this.label = label;
+        }
+    }
+
     Result run() throws Exception {
         List<Measurement> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        List<Double> oursMillis = new ArrayList<>();
-        List<Double> ssMillis = new ArrayList<>();
-        long[] dropped = {0, 0};
+        Map<Dropper, List<Double>> millis = new EnumMap<>(Dropper.class);
+        Map<Dropper, Long> dropped = new EnumMap<>(Dropper.class);
+        for (Dropper d : Dropper.values()) {
+            millis.put(d, new ArrayList<>());
+        }
         int workers;
         int dropWorkers;
         try (SocketFarm farm = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker())) {
@@ -48,29 +68,52 @@ final class SizeRun {
             dropWorkers = farm.workersFor(Math.min(options.dropMax(), farm.established() / 2));
             rows.addAll(queries(farm, notes));
             if (options.drop()) {
-                // The first of our drops takes the farm just measured; every other drop a fresh farm.
-                dropped[0] = record(BulkDrop.ours(platform, farm, dropWorkers), "drop.ours", oursMillis);
+                // The first drop takes the farm just measured; every other drop a fresh farm of its own.
+                drop(Dropper.OURS, farm, dropWorkers, millis, dropped);
             }
         }
         if (options.drop()) {
             for (int round = 0; round < options.dropRounds(); round++) {
-                if (round > 0) {
+                for (Dropper d : Dropper.values()) {
+                    if (round == 0 && d == Dropper.OURS) {
+                        continue;
+                    }
                     try (SocketFarm fresh = freshFarm()) {
-                        dropped[0] = record(BulkDrop.ours(platform, fresh, dropWorkers), "drop.ours", oursMillis);
+                        drop(d, fresh, dropWorkers, millis, dropped);
                     }
                 }
-                try (SocketFarm fresh = freshFarm()) {
-                    dropped[1] = record(BulkDrop.ss(platform, fresh, dropWorkers), "drop.ss", ssMillis);
-                }
             }
-            rows.add(Measurement.timing(size, "drop.ours", "tcpjmx TcpDropper.dropMatching (lookup, SOCK_DESTROY, verify, audit line each)",
-                    Stats.of(oursMillis), dropped[0], Double.NaN));
-            rows.add(Measurement.timing(size, "drop.ss", "ss -K state established '( sport = :P ... )'",
-                    Stats.of(ssMillis), dropped[1], Double.NaN));
+            for (Dropper d : Dropper.values()) {
+                rows.add(Measurement.timing(size, d.id, d.label, Stats.of(millis.get(d)), dropped.get(d), Double.NaN));
+            }
         } else {
             notes.add("bulk drop skipped (--no-drop)");
         }
         return new Result(size, workers, rows, targets(rows), notes);
+    }
+
+    private void drop(Dropper d, SocketFarm farm, int dropWorkers, Map<Dropper, List<Double>> millis,
+                      Map<Dropper, Long> dropped) throws IOException {
+        BulkDrop.Result r;
+        switch (d) {
+            case OURS:
+                r = BulkDrop.ours(platform, farm, dropWorkers, true);
+                break;
+            case OURS_QUIET:
+                r = BulkDrop.ours(platform, farm, dropWorkers, false);
+                break;
+            case PLATFORM:
+                r = BulkDrop.platform(platform, farm, dropWorkers);
+                break;
+            default:
+                r = BulkDrop.ss(platform, farm, dropWorkers);
+                break;
+        }
+        if (r.left() != 0) {
+            throw new IllegalStateException(d.id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
+        }
+        millis.get(d).add(r.millis());
+        dropped.put(d, r.matched());
     }
 
     private SocketFarm freshFarm() throws IOException {
@@ -82,15 +125,6 @@ final class SizeRun {
             f.close();
             throw e;
         }
-    }
-
-    /** Checks a drop left none of the sockets it named; its time goes to {@code millis}, the count is returned. */
-    private static long record(BulkDrop.Result r, String id, List<Double> millis) {
-        if (r.left() != 0) {
-            throw new IllegalStateException(id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
-        }
-        millis.add(r.millis());
-        return r.matched();
     }
 
     private List<Measurement> queries(SocketFarm farm, List<String> notes) throws Exception {
@@ -168,7 +202,9 @@ final class SizeRun {
         ratio(t, rows, "table with tcp_info time / ss -tani", "ours.table_info", "ss.tani", 0.5, true);
         ratio(t, rows, "OSHI getConnections time / table with tcp_info", "oshi.connections", "ours.table_info", 10, false);
         ratio(t, rows, "one-port query time / unfiltered table", "ours.port", "ours.table", 0.2, true);
-        ratio(t, rows, "bulk drop time / ss -K (same number of sockets)", "drop.ours", "drop.ss", 1.0, true);
+        ratio(t, rows, "bulk drop (drop engine) time / ss -K, same number of sockets", "drop.ours", "drop.ss", 1.0, true);
+        ratio(t, rows, "bulk drop (drop engine, audit log off) time / ss -K", "drop.ours_quiet", "drop.ss", 1.0, true);
+        ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));

@@ -39,7 +39,7 @@ class BenchSmokeTest {
             rows.put(f[1], f);
         }
         List<String> expected = new ArrayList<>(List.of("spawn.true", "ours.histogram", "ss.tan", "ours.table", "ours.table_info",
-                "ss.tani", "ours.port", "ss.port", "oshi.connections", "drop.ours", "drop.ss"));
+                "ss.tani", "ours.port", "ss.port", "oshi.connections", "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
         if (options.agentJar().isPresent()) {
             expected.addAll(List.of("http.histogram", "agent.attach", "agent.idle_heap"));
         }
@@ -59,6 +59,8 @@ class BenchSmokeTest {
         assertEquals(SIZE / 2 + 1, sockets(rows, "ours.port"));
         // Both drops destroyed every accepted farm socket of an equal, fresh farm (the harness checks none is left).
         assertEquals(SIZE / 2, sockets(rows, "drop.ours"));
+        assertEquals(SIZE / 2, sockets(rows, "drop.ours_quiet"));
+        assertEquals(SIZE / 2, sockets(rows, "drop.platform"));
         assertEquals(SIZE / 2, sockets(rows, "drop.ss"));
         // Allocation is counted for our in-process calls, and a table row costs more than a histogram count.
         double histAlloc = Double.parseDouble(rows.get("ours.histogram")[11]);
