@@ -72,8 +72,16 @@ record Machine(String cpu, int cores, long memoryMiB, String kernel, String java
     }
 
     private static String oshiVersion() {
-        Package p = oshi.SystemInfo.class.getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "6.x" : v;
+        // The shaded jar keeps OSHI's Maven metadata, not its manifest.
+        try (var in = Machine.class.getResourceAsStream("/META-INF/maven/com.github.oshi/oshi-core/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "6.x");
+            }
+        } catch (IOException e) {
+            // reported as 6.x
+        }
+        return "6.x";
     }
 }
