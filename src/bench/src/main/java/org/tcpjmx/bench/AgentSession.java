@@ -25,13 +25,16 @@ final class AgentSession implements AutoCloseable {
     private final HttpClient http;
     private final URI histogram;
     private final double attachMillis;
+    private final double urlMillis;
     private final long idleHeapBytes;
 
-    private AgentSession(ChildJvm target, HttpClient http, URI histogram, double attachMillis, long idleHeapBytes) {
+    private AgentSession(ChildJvm target, HttpClient http, URI histogram, double attachMillis, double urlMillis,
+                         long idleHeapBytes) {
         this.target = target;
         this.http = http;
         this.histogram = histogram;
         this.attachMillis = attachMillis;
+        this.urlMillis = urlMillis;
         this.idleHeapBytes = idleHeapBytes;
     }
 
@@ -62,6 +65,7 @@ final class AgentSession implements AutoCloseable {
                 String base = m.group(1);
                 url = URI.create((base.endsWith("/") ? base : base + "/") + HISTOGRAM_PATH);
             }
+            long tUrl = System.nanoTime();
             String first = awaitAnswer(http, url, t0);
             long t1 = System.nanoTime();
             if (sumCounts(first) < 0) {
@@ -70,7 +74,7 @@ final class AgentSession implements AutoCloseable {
             Thread.sleep(1000);
             long heapAfter = heap(target);
             ok = true;
-            return new AgentSession(target, http, url, (t1 - t0) / 1e6, Math.max(0, heapAfter - heapBefore));
+            return new AgentSession(target, http, url, (t1 - t0) / 1e6, (tUrl - t0) / 1e6, Math.max(0, heapAfter - heapBefore));
         } finally {
             if (!ok) {
                 target.close();
@@ -122,6 +126,11 @@ final class AgentSession implements AutoCloseable {
 
     double attachMillis() {
         return attachMillis;
+    }
+
+    /** Of {@link #attachMillis()}, the part until the attach command had printed the URL and exited. */
+    double urlMillis() {
+        return urlMillis;
     }
 
     long idleHeapBytes() {

@@ -171,6 +171,8 @@ final class SizeRun {
                 rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
                 rows.add(Measurement.timing(size, "agent.attach", "agent attach to first Jolokia answer",
                         Stats.single(agent.attachMillis()), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "agent.attach_cli", "of which: the attach command, until it printed the URL and exited",
+                        Stats.single(agent.urlMillis()), -1, Double.NaN));
                 rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
                         Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
             }

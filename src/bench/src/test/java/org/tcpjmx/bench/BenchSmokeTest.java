@@ -41,7 +41,7 @@ class BenchSmokeTest {
         List<String> expected = new ArrayList<>(List.of("spawn.true", "ours.histogram", "ss.tan", "ours.table", "ours.table_info",
                 "ss.tani", "ours.port", "ss.port", "oshi.connections", "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
         if (options.agentJar().isPresent()) {
-            expected.addAll(List.of("http.histogram", "agent.attach", "agent.idle_heap"));
+            expected.addAll(List.of("http.histogram", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
         }
         assertEquals(expected.stream().sorted().toList(), rows.keySet().stream().sorted().toList(), "rows: " + rows.keySet());
 
