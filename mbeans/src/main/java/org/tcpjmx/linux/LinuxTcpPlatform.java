@@ -74,14 +74,12 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             return;
         }
         int ext = withInfo ? SockDiagReader.EXT_INFO_AND_CONG : SockDiagReader.EXT_CONG_ONLY;
-        for (IpFamily f : FAMILIES) {
-            netlink.dump(f, plan.stateMask(), ext, plan.bytecode(), m -> {
-                TcpConnection row = toRow(m, own);
-                if (!evaluate || filter.test(row)) {
-                    sink.accept(row);
-                }
-            });
-        }
+        netlink.dumpBothFamilies(plan.stateMask(), ext, plan.bytecode(), m -> {
+            TcpConnection row = toRow(m, own);
+            if (!evaluate || filter.test(row)) {
+                sink.accept(row);
+            }
+        });
     }
 
     @Override
@@ -89,16 +87,14 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
-            for (IpFamily f : FAMILIES) {
-                netlink.dump(f, plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
-                    int s = m.state();
-                    int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
-                    if (ordinal < 0) {
-                        throw new MalformedNetlinkException("socket with unknown state " + s);
-                    }
-                    counts[ordinal]++;
-                });
-            }
+            netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
+                int s = m.state();
+                int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                if (ordinal < 0) {
+                    throw new MalformedNetlinkException("socket with unknown state " + s);
+                }
+                counts[ordinal]++;
+            });
         } else {
             forEach(filter, false, c -> counts[c.state().ordinal()]++);
         }

@@ -25,7 +25,8 @@ public interface TcpPlatform {
     String backendDetail();
 
     /**
-     * Streams every socket that matches the filter, IPv4 then IPv6.
+     * Streams every socket that matches the filter, IPv4 and IPv6, in the order the kernel gives them
+     * (netlink: one walk of its socket hash; procfs: IPv4 then IPv6).
      *
      * @param withInfo also fetch tcp_info (netlink only; ignored by procfs)
      */

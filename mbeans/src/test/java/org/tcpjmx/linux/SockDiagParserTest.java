@@ -181,6 +181,18 @@ class SockDiagParserTest {
     }
 
     @Test
+    void answersToTheBothFamiliesRequestCarryItsTypeAndAreRowsToo() {
+        ByteBuffer d = new Datagram().socket(2, 1, 8080, 51000, 1).socket(10, 1, 443, 60000, 2).done(0).buffer();
+        // TCPDIAG_GETSOCK (18) in place of SOCK_DIAG_BY_FAMILY (20) in both socket messages.
+        d.putShort(4, (short) 18);
+        d.putShort(d.getInt(0) + 4, (short) 18);
+        List<TcpConnection> rows = parse(d);
+        assertEquals(2, rows.size());
+        assertEquals("127.0.0.1:8080", rows.get(0).local().toString());
+        assertEquals("[::1]:443", rows.get(1).local().toString());
+    }
+
+    @Test
     void anOlderKernelsShorterTcpInfoIsZeroFilledAndANewerLongerOneIsCut() {
         TcpInfo shortInfo = parse(new Datagram().socket(2, 1, 1, 2, 1, attr(2, tcpInfo(104))).buffer()).get(0).info().orElseThrow();
         assertEquals(250, shortInfo.rttMicros());
