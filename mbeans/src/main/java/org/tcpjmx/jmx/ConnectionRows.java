@@ -1,0 +1,171 @@
+package org.tcpjmx.jmx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import javax.management.openmbean.ArrayType;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpInfo;
+
+/**
+ * The open types of the connection table: one {@link CompositeData} per socket, flat (no nested
+ * composites), so Jolokia answers a JSON array of flat objects and JConsole shows one table.
+ *
+ * <p>Numbers that are unknown are {@value #UNKNOWN}: {@code cookie} on the /proc backend,
+ * {@code firstSeen} when the watcher has not seen the socket, and every {@code tcp_info} figure
+ * of a row without {@code tcp_info} ({@code hasInfo} false: the /proc backend, TIME_WAIT and
+ * request sockets).
+ */
+final class ConnectionRows {
+    /** The value of an unknown number. */
+    static final long UNKNOWN = -1;
+
+    private record Item(String name, String description, OpenType<?> type) {
+    }
+
+    private record InfoItem(String name, String description, ToLongFunction<TcpInfo> value) {
+    }
+
+    private static final List<Item> BASE = List.of(
+            new Item("localAddress", "Local address, numeric, as ss -n prints it (IPv4-mapped IPv6 kept as ::ffff:a.b.c.d)", SimpleType.STRING),
+            new Item("localPort", "Local port", SimpleType.INTEGER),
+            new Item("remoteAddress", "Remote (foreign) address, numeric; the wildcard for a listener", SimpleType.STRING),
+            new Item("remotePort", "Remote (foreign) port; 0 for a listener", SimpleType.INTEGER),
+            new Item("state", "TCP state, tcpdrop(8)'s name: ESTABLISHED, TIME_WAIT, CLOSE_WAIT, ...", SimpleType.STRING),
+            new Item("family", "Address family: INET4 or INET6", SimpleType.STRING),
+            new Item("recvQ", "Recv-Q as ss shows it: bytes not yet read, or a listener's accept queue", SimpleType.LONG),
+            new Item("sendQ", "Send-Q as ss shows it: bytes not yet acknowledged, or a listener's backlog", SimpleType.LONG),
+            new Item("uid", "Owner uid of the socket", SimpleType.LONG),
+            new Item("inode", "Socket inode; 0 for TIME_WAIT and request sockets, which have no file", SimpleType.LONG),
+            new Item("owned", "Whether this JVM holds a file descriptor on the socket", SimpleType.BOOLEAN),
+            new Item("stack", "Congestion-control module (cubic, bbr, ...): the stack of tcpdrop -S; empty when unknown", SimpleType.STRING),
+            new Item("ifindex", "Bound interface index, part of the kernel's socket id", SimpleType.INTEGER),
+            new Item("cookie", "The kernel's socket cookie; -1 when the backend has none (/proc)", SimpleType.LONG),
+            new Item("timer", "Pending kernel timer as ss -o names it: off, on (retransmit), keepalive, timewait, persist", SimpleType.STRING),
+            new Item("timerExpiresMillis", "Milliseconds until the timer fires", SimpleType.LONG),
+            new Item("timerRetransmits", "Retransmits or probes counted by the timer", SimpleType.INTEGER),
+            new Item("backend", "Where the row came from: NETLINK or PROCFS", SimpleType.STRING),
+            new Item("firstSeen", "When the watcher first saw this socket (epoch milliseconds; at or before, to one sample"
+                    + " interval); -1 unless States.TrackFirstSeen is on and a sample has seen it", SimpleType.LONG),
+            new Item("tcpdrop", "The tcpdrop(8) command line that drops this connection", SimpleType.STRING));
+
+    private static final List<InfoItem> INFO = List.of(
+            new InfoItem("caState", "Congestion-avoidance state (0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss)", TcpInfo::caState),
+            new InfoItem("retransmits", "Consecutive retransmission timeouts now outstanding", TcpInfo::retransmits),
+            new InfoItem("probes", "Unanswered zero-window or keepalive probes", TcpInfo::probes),
+            new InfoItem("backoff", "Exponential backoff of the retransmission timer", TcpInfo::backoff),
+            new InfoItem("rtoMicros", "Retransmission timeout, microseconds", TcpInfo::rtoMicros),
+            new InfoItem("sndMss", "Sender maximum segment size, bytes", TcpInfo::sndMss),
+            new InfoItem("rcvMss", "Receiver maximum segment size estimate, bytes", TcpInfo::rcvMss),
+            new InfoItem("unacked", "Segments sent and not yet acknowledged", TcpInfo::unacked),
+            new InfoItem("lost", "Segments presumed lost", TcpInfo::lost),
+            new InfoItem("retrans", "Segments retransmitted and not yet acknowledged", TcpInfo::retrans),
+            new InfoItem("lastDataSentMillis", "Milliseconds since data was last sent", TcpInfo::lastDataSentMillis),
+            new InfoItem("lastDataRecvMillis", "Milliseconds since data was last received", TcpInfo::lastDataRecvMillis),
+            new InfoItem("lastAckRecvMillis", "Milliseconds since an ACK was last received", TcpInfo::lastAckRecvMillis),
+            new InfoItem("pmtu", "Path MTU, bytes", TcpInfo::pmtu),
+            new InfoItem("rttMicros", "Smoothed round-trip time, microseconds", TcpInfo::rttMicros),
+            new InfoItem("rttVarMicros", "Round-trip time variance, microseconds", TcpInfo::rttVarMicros),
+            new InfoItem("minRttMicros", "Minimum round-trip time seen, microseconds", TcpInfo::minRttMicros),
+            new InfoItem("sndSsthresh", "Slow-start threshold, segments", TcpInfo::sndSsthresh),
+            new InfoItem("sndCwnd", "Congestion window, segments", TcpInfo::sndCwnd),
+            new InfoItem("totalRetrans", "Retransmissions over the connection's life", TcpInfo::totalRetrans),
+            new InfoItem("pacingRate", "Pacing rate, bytes per second (-1: unlimited)", TcpInfo::pacingRate),
+            new InfoItem("deliveryRate", "Delivery rate, bytes per second", TcpInfo::deliveryRate),
+            new InfoItem("bytesAcked", "Bytes the peer acknowledged", TcpInfo::bytesAcked),
+            new InfoItem("bytesReceived", "Bytes received", TcpInfo::bytesReceived),
+            new InfoItem("bytesSent", "Bytes sent, retransmissions included", TcpInfo::bytesSent),
+            new InfoItem("bytesRetrans", "Bytes retransmitted", TcpInfo::bytesRetrans),
+            new InfoItem("segsOut", "Segments sent", TcpInfo::segsOut),
+            new InfoItem("segsIn", "Segments received", TcpInfo::segsIn),
+            new InfoItem("notsentBytes", "Bytes queued and not yet sent", TcpInfo::notsentBytes),
+            new InfoItem("sndWnd", "Peer's advertised receive window, bytes", TcpInfo::sndWnd),
+            new InfoItem("rcvWnd", "Our advertised receive window, bytes", TcpInfo::rcvWnd));
+
+    /** One socket, without tcp_info. */
+    static final CompositeType ROW;
+    /** One socket with the tcp_info figures, flat. */
+    static final CompositeType ROW_WITH_INFO;
+    static final ArrayType<CompositeData[]> TABLE;
+    static final ArrayType<CompositeData[]> TABLE_WITH_INFO;
+
+    static {
+        List<String> names = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        List<OpenType<?>> types = new ArrayList<>();
+        for (Item i : BASE) {
+            names.add(i.name());
+            descriptions.add(i.description());
+            types.add(i.type());
+        }
+        try {
+            ROW = new CompositeType("org.tcpjmx.Connection", "One TCP socket, as a row of ss -tan",
+                    names.toArray(new String[0]), descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
+            names.add("hasInfo");
+            descriptions.add("Whether the kernel gave tcp_info for this socket; when false every tcp_info figure is -1");
+            types.add(SimpleType.BOOLEAN);
+            for (InfoItem i : INFO) {
+                names.add(i.name());
+                descriptions.add("tcp_info: " + i.description() + "; -1 when hasInfo is false");
+                types.add(SimpleType.LONG);
+            }
+            ROW_WITH_INFO = new CompositeType("org.tcpjmx.ConnectionWithInfo",
+                    "One TCP socket with its tcp_info figures (ss -tani)", names.toArray(new String[0]),
+                    descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
+            TABLE = ArrayType.getArrayType(ROW);
+            TABLE_WITH_INFO = ArrayType.getArrayType(ROW_WITH_INFO);
+        } catch (OpenDataException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private ConnectionRows() {
+    }
+
+    /** The row of a connection. */
+    static CompositeData row(TcpConnection c, long firstSeen) {
+        return composite(ROW, c, firstSeen, false);
+    }
+
+    /** The row of a connection with its tcp_info figures. */
+    static CompositeData rowWithInfo(TcpConnection c, long firstSeen) {
+        return composite(ROW_WITH_INFO, c, firstSeen, true);
+    }
+
+    private static CompositeData composite(CompositeType type, TcpConnection c, long firstSeen, boolean withInfo) {
+        int n = BASE.size() + (withInfo ? 1 + INFO.size() : 0);
+        String[] names = new String[n];
+        Object[] values = new Object[n];
+        int k = 0;
+        Object[] base = {
+            c.local().addressText(), c.local().port(), c.remote().addressText(), c.remote().port(), c.state().name(),
+            c.family().name(), c.recvQ(), c.sendQ(), c.uid(), c.inode(), c.owned(), c.stack(), c.ifindex(),
+            c.hasCookie() ? c.cookie() : UNKNOWN, c.timer().ssName(), c.timerExpiresMillis(), c.timerRetransmits(),
+            c.backend().name(), firstSeen, c.tcpdropCommand()
+        };
+        for (int i = 0; i < BASE.size(); i++) {
+            names[k] = BASE.get(i).name();
+            values[k++] = base[i];
+        }
+        if (withInfo) {
+            TcpInfo info = c.info().orElse(null);
+            names[k] = "hasInfo";
+            values[k++] = info != null;
+            for (InfoItem i : INFO) {
+                names[k] = i.name();
+                values[k++] = info == null ? UNKNOWN : i.value().applyAsLong(info);
+            }
+        }
+        try {
+            return new CompositeDataSupport(type, names, values);
+        } catch (OpenDataException e) {
+            throw new IllegalStateException("connection row does not fit its open type: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.tcpjmx.jmx;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.SimpleType;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.platform.TcpPlatform;
+
+/**
+ * {@code org.tcpjmx:type=Connections}: the host's TCP table, as {@code ss -tan} shows it, with
+ * queries in ss's filter language.
+ */
+final class ConnectionsBean extends OpenMBeanBase {
+    /** Rows of the Connections attribute unless RowLimit says otherwise. */
+    static final int DEFAULT_ROW_LIMIT = 10_000;
+
+    private final TcpPlatform platform;
+    private final StateWatcher watcher;
+    private volatile int rowLimit = DEFAULT_ROW_LIMIT;
+
+    ConnectionsBean(TcpPlatform platform, StateWatcher watcher) {
+        super("The TCP table of this host (ss -tan): every socket as a row, queries with ss filters,"
+                + " and the tcpdrop command line of each row");
+        this.platform = platform;
+        this.watcher = watcher;
+
+        attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states", SimpleType.LONG,
+                ctx -> platform.histogram(Filter.ALL).total()).withDescriptor("metricType=gauge", "units=sockets"));
+        attribute(OpenAttribute.readOnly("Backend", "Where the table comes from: NETLINK (sock_diag: cookies, tcp_info,"
+                + " drops) or PROCFS (/proc/net/tcp fallback)", SimpleType.STRING, ctx -> platform.backend().name()));
+        attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each, at most RowLimit rows"
+                + " (Count gives the total; query() filters and has its own limit)", ConnectionRows.TABLE,
+                ctx -> table(Filter.ALL, rowLimit, false)));
+        attribute(OpenAttribute.writable("RowLimit", "Most rows the Connections attribute returns (default "
+                + DEFAULT_ROW_LIMIT + "; 0 or less: no limit). Tools that read every attribute (JConsole, jmx_exporter,"
+                + " a Jolokia read of the whole MBean) should not get 100,000 rows by accident", SimpleType.INTEGER,
+                ctx -> rowLimit, v -> rowLimit = (Integer) v).withDescriptor("units=rows"));
+
+        OpenParameter filter = new OpenParameter("filter",
+                "ss filter, e.g. 'state established and dport = :443', 'owned', 'stack bbr'; empty for every socket",
+                SimpleType.STRING);
+        OpenParameter limit = new OpenParameter("limit", "Most rows to return; 0 or less: no limit", SimpleType.INTEGER);
+        operation(OpenOperation.query("query", "Sockets matching an ss filter, as rows", ConnectionRows.TABLE,
+                a -> table(FilterParser.parse(a.string("filter")), a.integer("limit"), false), filter, limit));
+        operation(OpenOperation.query("queryWithInfo", "Sockets matching an ss filter, as rows with the tcp_info figures"
+                + " (rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none)",
+                ConnectionRows.TABLE_WITH_INFO,
+                a -> table(FilterParser.parse(a.string("filter")), a.integer("limit"), true), filter, limit));
+    }
+
+    private CompositeData[] table(Filter filter, int limit, boolean withInfo) {
+        List<CompositeData> rows = new ArrayList<>();
+        int max = limit <= 0 ? Integer.MAX_VALUE : limit;
+        try {
+            platform.forEach(filter, withInfo, c -> {
+                long seen = watcher.firstSeen(c);
+                rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen));
+                if (rows.size() >= max) {
+                    throw LimitReached.INSTANCE;
+                }
+            });
+        } catch (LimitReached done) {
+            // The rest of the dump is not wanted: leaving it early spares reading 100k sockets for 10k rows.
+        }
+        return rows.toArray(new CompositeData[0]);
+    }
+
+    /** Ends a dump from inside its sink; the reader closes its netlink socket or file on the way out. */
+    private static final class LimitReached extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final LimitReached INSTANCE = new LimitReached();
+
+        private LimitReached() {
+            super("row limit reached", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package org.tcpjmx.jmx;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TcpPlatform;
+
+/**
+ * Samples the TCP table on an interval, while there is something to watch: reports when a watched
+ * count crosses its threshold (either way), and remembers when each socket was first seen.
+ *
+ * <p>The sampling thread, {@value #THREAD_NAME}, is a daemon that exists only while a threshold is
+ * set or first-seen tracking is on; it ends when both are off again and on {@link #close()}.
+ * First-seen times are kept only for the sockets of the last sample (by cookie on netlink, by
+ * 4-tuple on /proc), so memory follows the size of the table, not its history.
+ */
+final class StateWatcher implements AutoCloseable {
+    static final String THREAD_NAME = "tcpjmx-watcher";
+    static final long DEFAULT_INTERVAL_MILLIS = 5_000;
+    static final long MIN_INTERVAL_MILLIS = 100;
+    static final long MAX_INTERVAL_MILLIS = 3_600_000;
+    private static final Logger LOG = LoggerFactory.getLogger(StateWatcher.class);
+    private static final long JOIN_MILLIS = 10_000;
+
+    /** A count that can be watched, with the attribute prefix that sets its threshold. */
+    enum Watch {
+        OWN_CLOSE_WAIT("OwnCloseWait", TcpState.CLOSE_WAIT, "owned and state close-wait",
+                "this JVM's CLOSE_WAIT sockets (the peer closed, the application never did: a socket leak)"),
+        CLOSE_WAIT("CloseWait", TcpState.CLOSE_WAIT, "state close-wait", "CLOSE_WAIT sockets on the host"),
+        TIME_WAIT("TimeWait", TcpState.TIME_WAIT, "state time-wait", "TIME_WAIT sockets on the host");
+
+        final String name;
+        final TcpState state;
+        final Filter filter;
+        final String what;
+
+        Watch(String name, TcpState state, String filter, String what) {
+            this.name = name;
+            this.state = state;
+            this.filter = FilterParser.parse(filter);
+            this.what = what;
+        }
+    }
+
+    /** Told when a count crosses a threshold; called on the watcher thread, never under its lock. */
+    interface Listener {
+        void crossed(Watch watch, long count, long threshold, boolean upward);
+    }
+
+    private record FirstSeen(Map<Long, Long> byCookie, Map<String, Long> byTuple) {
+        static final FirstSeen EMPTY = new FirstSeen(Map.of(), Map.of());
+    }
+
+    private record Crossing(Watch watch, long count, long threshold, boolean upward) {
+    }
+
+    private final TcpPlatform platform;
+    private final Listener listener;
+    private final Object lock = new Object();
+    // Guarded by lock.
+    private final long[] thresholds = new long[Watch.values().length];
+    private final boolean[] above = new boolean[Watch.values().length];
+    private long intervalMillis = DEFAULT_INTERVAL_MILLIS;
+    private boolean trackFirstSeen;
+    private boolean closed;
+    private boolean wake;
+    private Thread thread;
+    // Written by the watcher thread only.
+    private volatile FirstSeen firstSeen = FirstSeen.EMPTY;
+    private volatile long lastSampleMillis = -1;
+    private boolean failing;
+
+    StateWatcher(TcpPlatform platform, Listener listener) {
+        this.platform = platform;
+        this.listener = listener;
+    }
+
+    long threshold(Watch w) {
+        synchronized (lock) {
+            return thresholds[w.ordinal()];
+        }
+    }
+
+    /** Sets a threshold; 0 or negative turns the watch off. The next sample reports a count already above it. */
+    void setThreshold(Watch w, long threshold) {
+        synchronized (lock) {
+            thresholds[w.ordinal()] = Math.max(0, threshold);
+            above[w.ordinal()] = false;
+            reconfigure();
+        }
+    }
+
+    long intervalMillis() {
+        synchronized (lock) {
+            return intervalMillis;
+        }
+    }
+
+    void setIntervalMillis(long millis) {
+        if (millis < MIN_INTERVAL_MILLIS || millis > MAX_INTERVAL_MILLIS) {
+            throw new IllegalArgumentException("SampleIntervalMillis " + millis + " is out of range "
+                    + MIN_INTERVAL_MILLIS + "-" + MAX_INTERVAL_MILLIS);
+        }
+        synchronized (lock) {
+            intervalMillis = millis;
+            reconfigure();
+        }
+    }
+
+    boolean trackFirstSeen() {
+        synchronized (lock) {
+            return trackFirstSeen;
+        }
+    }
+
+    void setTrackFirstSeen(boolean on) {
+        synchronized (lock) {
+            trackFirstSeen = on;
+            reconfigure();
+        }
+    }
+
+    /** Whether the sampling thread is alive. */
+    boolean running() {
+        synchronized (lock) {
+            return thread != null;
+        }
+    }
+
+    /** When the last sample finished (epoch milliseconds), or -1 before the first. */
+    long lastSampleMillis() {
+        return lastSampleMillis;
+    }
+
+    /** When the watcher first saw the socket (epoch milliseconds), or -1 when it has not. */
+    long firstSeen(TcpConnection c) {
+        FirstSeen f = firstSeen;
+        Long t = c.hasCookie() ? f.byCookie().get(c.cookie()) : f.byTuple().get(tuple(c));
+        return t == null ? ConnectionRows.UNKNOWN : t;
+    }
+
+    /** Stops the thread (waiting for a sample in progress) and refuses to start another. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop within {} ms (a kernel dump still running?)", THREAD_NAME, JOIN_MILLIS);
+            }
+        }
+        firstSeen = FirstSeen.EMPTY;
+    }
+
+    private boolean needed() {
+        if (trackFirstSeen) {
+            return true;
+        }
+        for (long t : thresholds) {
+            if (t > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Under lock: wakes the thread to sample now, or starts it when there is something to watch. */
+    private void reconfigure() {
+        wake = true;
+        lock.notifyAll();
+        if (!closed && thread == null && needed()) {
+            Thread t = new Thread(this::run, THREAD_NAME);
+            t.setDaemon(true);
+            // Never pin the application's class loader from an agent-loaded thread.
+            t.setContextClassLoader(StateWatcher.class.getClassLoader());
+            thread = t;
+            t.start();
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                synchronized (lock) {
+                    wake = false;
+                    if (closed || !needed()) {
+                        thread = null;
+                        if (!trackFirstSeen) {
+                            firstSeen = FirstSeen.EMPTY;
+                        }
+                        return;
+                    }
+                }
+                sampleOnce();
+                synchronized (lock) {
+                    long deadline = System.nanoTime() + intervalMillis * 1_000_000L;
+                    while (!closed && !wake && needed()) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        lock.wait(Math.max(1, left / 1_000_000L));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            synchronized (lock) {
+                thread = null;
+            }
+        } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                thread = null;
+            }
+            LOG.error("{} stopped by an unexpected failure", THREAD_NAME, e);
+        }
+    }
+
+    private void sampleOnce() {
+        long[] th;
+        boolean track;
+        synchronized (lock) {
+            th = thresholds.clone();
+            track = trackFirstSeen;
+        }
+        List<Crossing> crossings = new ArrayList<>();
+        boolean ok = true;
+        for (Watch w : Watch.values()) {
+            int i = w.ordinal();
+            if (th[i] <= 0) {
+                continue;
+            }
+            long count;
+            try {
+                count = platform.histogram(w.filter).count(w.state);
+            } catch (RuntimeException e) {
+                ok = false;
+                reportFailure("counting " + w.what, e);
+                continue;
+            }
+            synchronized (lock) {
+                if (thresholds[i] != th[i]) {
+                    continue; // changed while counting: the next sample judges against the new value
+                }
+                if (!above[i] && count > th[i]) {
+                    above[i] = true;
+                    crossings.add(new Crossing(w, count, th[i], true));
+                } else if (above[i] && count <= th[i]) {
+                    above[i] = false;
+                    crossings.add(new Crossing(w, count, th[i], false));
+                }
+            }
+        }
+        if (track) {
+            try {
+                recordFirstSeen();
+            } catch (RuntimeException e) {
+                ok = false;
+                reportFailure("recording first-seen times", e);
+            }
+        } else {
+            firstSeen = FirstSeen.EMPTY;
+        }
+        if (ok && failing) {
+            failing = false;
+            LOG.info("{} samples again", THREAD_NAME);
+        }
+        lastSampleMillis = System.currentTimeMillis();
+        for (Crossing c : crossings) {
+            try {
+                listener.crossed(c.watch(), c.count(), c.threshold(), c.upward());
+            } catch (RuntimeException e) {
+                LOG.warn("sending the {} threshold notification failed", c.watch().name, e);
+            }
+        }
+    }
+
+    private void recordFirstSeen() {
+        long now = System.currentTimeMillis();
+        FirstSeen old = firstSeen;
+        Map<Long, Long> byCookie = new HashMap<>();
+        Map<String, Long> byTuple = new HashMap<>();
+        platform.forEach(Filter.ALL, false, c -> {
+            if (c.hasCookie()) {
+                byCookie.put(c.cookie(), old.byCookie().getOrDefault(c.cookie(), now));
+            } else {
+                String key = tuple(c);
+                byTuple.put(key, old.byTuple().getOrDefault(key, now));
+            }
+        });
+        firstSeen = new FirstSeen(Collections.unmodifiableMap(byCookie), Collections.unmodifiableMap(byTuple));
+    }
+
+    private void reportFailure(String what, RuntimeException e) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("{}: {} failed; retrying every sample, further failures logged at debug", THREAD_NAME, what, e);
+        } else {
+            LOG.debug("{}: {} failed again: {}", THREAD_NAME, what, e.toString());
+        }
+    }
+
+    private static String tuple(TcpConnection c) {
+        return c.local() + " " + c.remote();
+    }
+}

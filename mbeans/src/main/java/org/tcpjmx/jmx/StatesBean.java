@@ -1,0 +1,196 @@
+package org.tcpjmx.jmx;
+
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanRegistration;
+import javax.management.MBeanServer;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationFilter;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.StateHistogram;
+import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TcpHistograms;
+import org.tcpjmx.platform.TcpPlatform;
+
+/**
+ * {@code org.tcpjmx:type=States}: the state histogram of the host and of this JVM, one attribute
+ * per state for charting, breakdowns by port and by remote address, and the watcher's thresholds
+ * with their notifications.
+ */
+final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBeanRegistration {
+    /** Notification type: a watched count rose above its threshold. */
+    static final String THRESHOLD_EXCEEDED = "org.tcpjmx.threshold.exceeded";
+    /** Notification type: a watched count fell back to its threshold or below. */
+    static final String THRESHOLD_CLEARED = "org.tcpjmx.threshold.cleared";
+    static final CompositeType NOTIFICATION_DATA;
+
+    static {
+        try {
+            NOTIFICATION_DATA = new CompositeType("org.tcpjmx.ThresholdCrossing", "A watched count crossing its threshold",
+                    new String[] {"watch", "state", "count", "threshold"},
+                    new String[] {"What is watched: OwnCloseWait, CloseWait or TimeWait (the threshold attribute without 'Threshold')",
+                        "The TCP state counted", "The count at this sample", "The threshold it crossed"},
+                    new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.LONG});
+        } catch (OpenDataException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final MBeanNotificationInfo[] NOTIFICATIONS = {
+        new MBeanNotificationInfo(new String[] {THRESHOLD_EXCEEDED}, Notification.class.getName(),
+                "A watched count (see the *Threshold attributes) rose above its threshold; userData holds"
+                + " {watch, state, count, threshold}"),
+        new MBeanNotificationInfo(new String[] {THRESHOLD_CLEARED}, Notification.class.getName(),
+                "A watched count fell back to its threshold or below; userData holds {watch, state, count, threshold}")
+    };
+
+    private final ObjectName name;
+    private final TcpPlatform platform;
+    private final TcpHistograms histograms;
+    private final StateWatcher watcher;
+    private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
+    private final AtomicLong sequence = new AtomicLong();
+
+    StatesBean(ObjectName name, TcpPlatform platform) {
+        super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
+                + " thresholds on watched counts send notifications");
+        this.name = name;
+        this.platform = platform;
+        this.histograms = new TcpHistograms(platform);
+        this.watcher = new StateWatcher(platform, this::crossed);
+
+        attribute(OpenAttribute.readOnly("Histogram", "Sockets of the host per state, every state present (zeros included)",
+                HistogramTypes.STATES, ctx -> HistogramTypes.states(all(ctx))));
+        attribute(OpenAttribute.readOnly("Total", "All TCP sockets of the host", SimpleType.LONG, ctx -> all(ctx).total())
+                .withDescriptor("metricType=gauge", "units=sockets"));
+        for (TcpState s : TcpState.values()) {
+            Filter only = new Filter.States(EnumSet.of(s));
+            // Read alone, the kernel dumps only sockets in that state; read with others, one dump serves all.
+            attribute(OpenAttribute.readOnly(s.attributeName(), "Sockets of the host in state " + s.name(), SimpleType.LONG,
+                    ctx -> ctx.batch() ? all(ctx).count(s) : platform.histogram(only).count(s))
+                    .withDescriptor("metricType=gauge", "units=sockets"));
+        }
+        attribute(OpenAttribute.readOnly("OwnHistogram", "Sockets of this JVM (filter 'owned') per state, every state present",
+                HistogramTypes.STATES, ctx -> HistogramTypes.states(histograms.own())));
+        for (StateWatcher.Watch w : StateWatcher.Watch.values()) {
+            attribute(OpenAttribute.writable(w.name + "Threshold", "Send " + THRESHOLD_EXCEEDED + " when " + w.what
+                    + " exceed this count, and " + THRESHOLD_CLEARED + " when they fall back; 0 or negative: off (reads 0)",
+                    SimpleType.LONG, ctx -> watcher.threshold(w), v -> watcher.setThreshold(w, (Long) v)));
+        }
+        attribute(OpenAttribute.writable("SampleIntervalMillis", "How often the watcher samples, milliseconds ("
+                + StateWatcher.MIN_INTERVAL_MILLIS + "-" + StateWatcher.MAX_INTERVAL_MILLIS + ", default "
+                + StateWatcher.DEFAULT_INTERVAL_MILLIS + ")", SimpleType.LONG,
+                ctx -> watcher.intervalMillis(), v -> watcher.setIntervalMillis((Long) v)).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.writable("TrackFirstSeen", "Record when the watcher first sees each socket, shown as firstSeen"
+                + " in Connections rows; costs one table dump per sample (default false)", SimpleType.BOOLEAN,
+                ctx -> watcher.trackFirstSeen(), v -> watcher.setTrackFirstSeen((Boolean) v)));
+        attribute(OpenAttribute.readOnly("Watching", "Whether the watcher thread (" + StateWatcher.THREAD_NAME
+                + ") runs: a threshold is set or TrackFirstSeen is on", SimpleType.BOOLEAN, ctx -> watcher.running()));
+        attribute(OpenAttribute.readOnly("LastSampleTime", "When the watcher last finished a sample (epoch milliseconds), -1 never",
+                SimpleType.LONG, ctx -> watcher.lastSampleMillis()).withDescriptor("units=milliseconds"));
+
+        OpenParameter filter = new OpenParameter("filter",
+                "ss filter: states, groups, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME'; empty for every socket",
+                SimpleType.STRING);
+        operation(OpenOperation.query("histogram", "Sockets matching an ss filter, per state (every state present)",
+                HistogramTypes.STATES, a -> HistogramTypes.states(platform.histogram(parse(a))), filter));
+        operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state: rows of"
+                + " {localPort, state, count}, ports ascending, zero counts left out", HistogramTypes.PORT_ROWS,
+                a -> HistogramTypes.ports(histograms.byLocalPort(parse(a))), filter));
+        operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, for"
+                + " the addresses with the most sockets: rows of {remoteAddress, state, count}; sockets without a peer"
+                + " (listeners) left out", HistogramTypes.ADDRESS_ROWS,
+                a -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"))), filter,
+                new OpenParameter("top", "How many remote addresses to keep, most sockets first; 0 or less: all",
+                        SimpleType.INTEGER)));
+    }
+
+    /** The watcher; the registration closes it. */
+    StateWatcher watcher() {
+        return watcher;
+    }
+
+    private StateHistogram all(ReadContext ctx) {
+        return ctx.memo("all", () -> platform.histogram(Filter.ALL));
+    }
+
+    private static Filter parse(Arguments a) {
+        return FilterParser.parse(a.string("filter"));
+    }
+
+    private void crossed(StateWatcher.Watch w, long count, long threshold, boolean upward) {
+        String message = upward
+                ? w.what + ": " + count + " exceed the threshold of " + threshold
+                : w.what + ": " + count + ", back within the threshold of " + threshold;
+        Notification n = new Notification(upward ? THRESHOLD_EXCEEDED : THRESHOLD_CLEARED, name,
+                sequence.incrementAndGet(), System.currentTimeMillis(), message);
+        try {
+            n.setUserData(new CompositeDataSupport(NOTIFICATION_DATA, new String[] {"watch", "state", "count", "threshold"},
+                    new Object[] {w.name, w.state.name(), count, threshold}));
+        } catch (OpenDataException e) {
+            throw new IllegalStateException("notification data does not fit its type", e);
+        }
+        broadcaster.sendNotification(n);
+    }
+
+    @Override
+    public ObjectName preRegister(MBeanServer server, ObjectName requested) {
+        return requested == null ? name : requested;
+    }
+
+    @Override
+    public void postRegister(Boolean registrationDone) {
+        if (!Boolean.TRUE.equals(registrationDone)) {
+            watcher.close();
+        }
+    }
+
+    @Override
+    public void preDeregister() {
+        // nothing to do before; the watcher stops once the MBean is gone
+    }
+
+    /** Unregistered by name, not through the registration: stop the watcher all the same. */
+    @Override
+    public void postDeregister() {
+        watcher.close();
+    }
+
+    @Override
+    protected MBeanNotificationInfo[] notificationInfo() {
+        return NOTIFICATIONS.clone();
+    }
+
+    @Override
+    public MBeanNotificationInfo[] getNotificationInfo() {
+        return NOTIFICATIONS.clone();
+    }
+
+    @Override
+    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
+        broadcaster.addNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
+        broadcaster.removeNotificationListener(listener);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
+            throws ListenerNotFoundException {
+        broadcaster.removeNotificationListener(listener, filter, handback);
+    }
+}

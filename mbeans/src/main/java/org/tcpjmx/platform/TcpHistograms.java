@@ -1,0 +1,115 @@
+package org.tcpjmx.platform;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.StateHistogram;
+import org.tcpjmx.model.TcpState;
+
+/**
+ * State histograms broken down by local port and by remote address, and the histogram of this
+ * JVM's own sockets. Each is counted while the table streams past ({@link TcpPlatform#forEach});
+ * no table is kept, only one counter array per distinct port or address.
+ */
+public final class TcpHistograms {
+    private static final int STATES = TcpState.values().length;
+    private static final Filter OWNED = FilterParser.parse("owned");
+
+    private final TcpPlatform platform;
+
+    public TcpHistograms(TcpPlatform platform) {
+        if (platform == null) {
+            throw new IllegalArgumentException("a platform is needed");
+        }
+        this.platform = platform;
+    }
+
+    /**
+     * A count of sockets for one local port in one state.
+     *
+     * @param localPort the local port
+     * @param state the state
+     * @param count sockets on that port in that state, at least 1
+     */
+    public record PortCount(int localPort, TcpState state, long count) {
+    }
+
+    /**
+     * A count of sockets for one remote address in one state.
+     *
+     * @param remoteAddress the remote address as {@code ss -n} prints it
+     * @param state the state
+     * @param count sockets to that address in that state, at least 1
+     */
+    public record AddressCount(String remoteAddress, TcpState state, long count) {
+    }
+
+    /**
+     * Sockets matching the filter, counted per local port and state: ports ascending, states in
+     * {@link TcpState} order, zero counts left out.
+     */
+    public List<PortCount> byLocalPort(Filter filter) {
+        Map<Integer, long[]> counts = new TreeMap<>();
+        platform.forEach(filter, false,
+                c -> counts.computeIfAbsent(c.local().port(), p -> new long[STATES])[c.state().ordinal()]++);
+        List<PortCount> out = new ArrayList<>();
+        counts.forEach((port, byState) -> {
+            for (TcpState s : TcpState.values()) {
+                if (byState[s.ordinal()] > 0) {
+                    out.add(new PortCount(port, s, byState[s.ordinal()]));
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Sockets matching the filter, counted per remote address and state, for the {@code top}
+     * addresses with the most sockets (ties by address text). Sockets without a peer (a wildcard
+     * remote address: listeners, unconnected sockets) are left out.
+     *
+     * @param top how many addresses to keep; 0 or less keeps all
+     * @return addresses by total count descending, each address's states in {@link TcpState} order,
+     *     zero counts left out
+     */
+    public List<AddressCount> byRemoteAddress(Filter filter, int top) {
+        Map<String, long[]> counts = new HashMap<>();
+        platform.forEach(filter, false, c -> {
+            if (!c.remote().isWildcard()) {
+                counts.computeIfAbsent(c.remote().addressText(), a -> new long[STATES])[c.state().ordinal()]++;
+            }
+        });
+        List<Map.Entry<String, long[]>> ranked = new ArrayList<>(counts.entrySet());
+        ranked.sort(Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -sum(e.getValue()))
+                .thenComparing(Map.Entry::getKey));
+        int keep = top <= 0 ? ranked.size() : Math.min(top, ranked.size());
+        List<AddressCount> out = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : ranked.subList(0, keep)) {
+            for (TcpState s : TcpState.values()) {
+                long n = e.getValue()[s.ordinal()];
+                if (n > 0) {
+                    out.add(new AddressCount(e.getKey(), s, n));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The state histogram of this JVM's own sockets (filter {@code owned}). */
+    public StateHistogram own() {
+        return platform.histogram(OWNED);
+    }
+
+    private static long sum(long[] a) {
+        long s = 0;
+        for (long v : a) {
+            s += v;
+        }
+        return s;
+    }
+}
