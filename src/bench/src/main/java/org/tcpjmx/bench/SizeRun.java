@@ -217,7 +217,8 @@ final class SizeRun {
         var a = find(rows, num);
         var b = find(rows, den);
         if (a.isPresent() && b.isPresent()) {
-            out.add(new TargetCheck(size, name, a.get().value().median() / b.get().value().median(), limit, atMost));
+            out.add(new TargetCheck(size, name, a.get().value().median() / b.get().value().median(),
+                    a.get().value().min() / b.get().value().min(), limit, atMost));
         }
     }
 

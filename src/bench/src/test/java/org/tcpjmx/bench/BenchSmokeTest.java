@@ -75,7 +75,7 @@ class BenchSmokeTest {
         List<String> targets = Files.readAllLines(out.resolve("targets.csv"));
         assertTrue(targets.size() >= 7, "a line per target: " + targets);
         String md = w.markdown();
-        assertTrue(md.contains("| tcpjmx histogram(ALL) |") && md.contains("| target | measured | bound | met |"), md);
+        assertTrue(md.contains("| tcpjmx histogram(ALL) |") && md.contains("| target | measured (medians) | fastest runs | bound | met |"), md);
         assertEquals(md, Files.readString(out.resolve("results.md")));
     }
 
