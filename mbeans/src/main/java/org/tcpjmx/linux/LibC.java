@@ -11,7 +11,8 @@ import com.sun.jna.Pointer;
  */
 final class LibC {
     static {
-        Native.register(NativeLibrary.getInstance("c"));
+        // The full soname: a short "c" makes JNA search, and on Linux run ldconfig -p, inside the host JVM.
+        Native.register(NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME));
     }
 
     private LibC() {

@@ -67,7 +67,13 @@ public final class TcpPlatforms {
             new SockDiagReader().dump(org.tcpjmx.model.IpFamily.INET4, 1 << 10, 0, new byte[0], m -> { });
             return null;
         } catch (RuntimeException | LinkageError e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
+            // ExceptionInInitializerError carries no message; the cause (IllegalCallerException when a
+            // JDK denies native access, UnsatisfiedLinkError without JNA's library) says why.
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            return t.getClass().getSimpleName() + ": " + t.getMessage();
         }
     }
 }

@@ -1,0 +1,135 @@
+package org.tcpjmx.agent.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * In front of Jolokia's handler, on every context:
+ * <ul>
+ *   <li>a GET can be fired by any web page (an image tag, a link), so only reads go by GET;
+ *       {@code exec} and {@code write} must come by POST. Obvious GET attempts are refused here with
+ *       405; the restrictor checks the method again per operation ({@link RequestMethod}), so a
+ *       request shape this filter does not recognise is still refused;</li>
+ *   <li>a request from a web page (an {@code Origin} or {@code Referer} header) is refused with 403
+ *       unless its origin is listed exactly in the access policy: browsers send one on every
+ *       cross-site POST, so no page can drive the agent.</li>
+ * </ul>
+ */
+final class RequestGuardFilter extends Filter {
+    /** Request types that only read. */
+    private static final Set<String> GET_TYPES = Set.of("", "read", "list", "search", "version");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "OPTIONS");
+
+    private final List<String> allowedOrigins;
+
+    RequestGuardFilter(List<String> allowedOrigins) {
+        this.allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            refuse(exchange, 405, "GET, POST", "this HTTP method is not served; use GET to read and POST to exec or write");
+            return;
+        }
+        if (!originAllowed(exchange.getRequestHeaders().getFirst("Origin"), exchange.getRequestHeaders().getFirst("Referer"))) {
+            refuse(exchange, 403, "", "requests from web pages (Origin or Referer) are refused unless the access policy lists their origin");
+            return;
+        }
+        if (method.equals("GET")) {
+            String type = requestType(exchange);
+            if (!GET_TYPES.contains(type)) {
+                String shown = type.matches("[a-z0-9_-]{1,32}") ? "'" + type + "' requests are" : "this request is";
+                refuse(exchange, 405, "POST", shown + " accepted by POST only: a GET can be sent by any web page");
+                return;
+            }
+        }
+        RequestMethod.set(method);
+        try {
+            chain.doFilter(exchange);
+        } finally {
+            RequestMethod.clear();
+        }
+    }
+
+    @Override
+    public String description() {
+        return "tcpjmx: exec and write by POST only, no web page origins";
+    }
+
+    /** No header: not a browser. Otherwise the origin (of the Referer's URL, too) must be listed exactly. */
+    boolean originAllowed(String origin, String referer) {
+        if (origin != null) {
+            return allowedOrigins.contains(origin.trim());
+        }
+        if (referer != null) {
+            try {
+                URI r = new URI(referer.trim());
+                String o = r.getScheme() + "://" + r.getHost() + (r.getPort() < 0 ? "" : ":" + r.getPort());
+                return r.getScheme() != null && r.getHost() != null && allowedOrigins.contains(o);
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The Jolokia request type of a GET: the first path element after the context, or of the {@code p} parameter. */
+    static String requestType(HttpExchange exchange) {
+        URI uri = exchange.getRequestURI();
+        String context = exchange.getHttpContext().getPath();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (path.startsWith(context)) {
+            path = path.substring(context.length());
+        }
+        String type = firstElement(decode(path));
+        if (type.isEmpty() && uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                if (pair.startsWith("p=")) {
+                    type = firstElement(decode(pair.substring(2)));
+                }
+            }
+        }
+        return type.toLowerCase(Locale.ROOT);
+    }
+
+    private static String firstElement(String path) {
+        String p = path;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        int slash = p.indexOf('/');
+        return slash < 0 ? p : p.substring(0, slash);
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String allow, String message) throws IOException {
+        byte[] body = ("{\"status\":" + status + ",\"error_type\":\"java.lang.SecurityException\",\"error\":\""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        if (!allow.isEmpty()) {
+            exchange.getResponseHeaders().set("Allow", allow);
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.tcpjmx.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentOptionsTest {
+
+    @Test
+    void noOptionsMeansLoopbackPort8778JolokiaOnDropsAllowedNoAuth() {
+        AgentOptions o = AgentOptions.parse("");
+        assertEquals("127.0.0.1", o.host());
+        assertEquals(8778, o.port());
+        assertTrue(o.jolokia());
+        assertFalse(o.readOnly());
+        assertFalse(o.authenticated());
+        assertTrue(o.policy().isEmpty());
+        assertEquals(o, AgentOptions.parse(null));
+    }
+
+    @Test
+    void everyKeyIsRead(@TempDir Path dir) throws Exception {
+        Path policy = Files.writeString(dir.resolve("access.xml"), "<restrict/>");
+        AgentOptions o = AgentOptions.parse("host=::1,port=0,user=ops,password=s3cret,readOnly=true,policy=" + policy);
+        assertEquals("::1", o.host());
+        assertEquals(0, o.port());
+        assertEquals("ops", o.user());
+        assertEquals("s3cret", o.password());
+        assertTrue(o.readOnly());
+        assertEquals(policy.toAbsolutePath(), o.policy().orElseThrow());
+        assertFalse(AgentOptions.parse("jolokia=false").jolokia());
+    }
+
+    @Test
+    void unknownKeysAreErrorsNamingTheValidOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("port=0,prot=1"));
+        assertTrue(e.getMessage().contains("unknown option 'prot'"), e.getMessage());
+        assertTrue(e.getMessage().contains("readOnly"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("readonly=true"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("port"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("port=1,,readOnly=true"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("port=1,port=2"));
+    }
+
+    @Test
+    void badValuesNameTheValueAndWhatIsValid() {
+        for (String bad : new String[] {"port=-1", "port=65536", "port=x", "port="}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad));
+            assertTrue(e.getMessage().contains("0 (any free port) to 65535"), e.getMessage());
+        }
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("readOnly=yes"));
+        assertTrue(b.getMessage().contains("'yes'") && b.getMessage().contains("true or false"), b.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("jolokia=1"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("auth=digest"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host="));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("policy=/no/such/policy.xml"));
+    }
+
+    @Test
+    void userAndPasswordGoTogether() {
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("user=ops"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("password=x"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("auth=basic"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("auth=none,user=a,password=b"));
+    }
+
+    @Test
+    void aNonLoopbackAddressWithoutAuthIsRefusedUnlessAuthNoneIsExplicit() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host=0.0.0.0"));
+        assertTrue(e.getMessage().contains("host=0.0.0.0") && e.getMessage().contains("auth=none"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host=::"));
+        assertTrue(AgentOptions.parse("host=0.0.0.0,auth=none").authNone());
+        assertTrue(AgentOptions.parse("host=0.0.0.0,user=a,password=b").authenticated());
+        assertEquals("localhost", AgentOptions.parse("host=localhost").host());
+    }
+
+    @Test
+    void optionsThatNeedHttpAreRefusedWithJolokiaOff() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("jolokia=false,port=0"));
+        assertTrue(e.getMessage().contains("port="), e.getMessage());
+        assertTrue(AgentOptions.parse("jolokia=false,readOnly=true").readOnly());
+    }
+
+    @Test
+    void thePasswordNeverShowsInLogs() {
+        String shown = AgentOptions.parse("user=ops,password=s3cret").toString();
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("user=ops"), shown);
+    }
+}
