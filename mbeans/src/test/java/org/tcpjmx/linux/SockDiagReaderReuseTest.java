@@ -42,7 +42,9 @@ class SockDiagReaderReuseTest {
                 assertEquals(connecting.cookie(), c.cookie());
                 assertEquals(client.getLocalPort(), c.local().port());
             }
-            assertTrue(openDescriptors() <= before + 1, "200 lookups left " + (openDescriptors() - before) + " descriptors open");
+            // A socket leaked per request would show as 400 more; other threads of the JVM may hold a few meanwhile.
+            int after = openDescriptors();
+            assertTrue(after < before + 10, "400 lookups left " + (after - before) + " more descriptors open");
 
             int rc = netlink.destroy(accepted);
             assumeTrue(rc != Errno.EPERM && rc != Errno.EOPNOTSUPP, "SOCK_DESTROY unavailable here: " + Errno.name(rc));
@@ -51,7 +53,7 @@ class SockDiagReaderReuseTest {
             // The kernel's ENOENT answer is read whole; the next request on the kept socket gets its own answer.
             assertEquals(Errno.ENOENT, netlink.destroy(accepted));
             assertFalse(netlink.lookup(accepted).isPresent());
-            assertTrue(openDescriptors() <= before + 1);
+            assertTrue(openDescriptors() < before + 10);
             // The peer got the reset: gone from the table, or at least no longer ESTABLISHED.
             netlink.lookup(connecting).ifPresent(peer -> assertNotEquals(TcpState.ESTABLISHED, peer.state(), "peer " + peer));
         }
