@@ -38,7 +38,7 @@ final class SizeRun {
 
     /** The bulk drops compared, in the order each round runs them. */
     private enum Dropper {
-        OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (lookup, SOCK_DESTROY, lookup, audit line each)"),
+        OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (SOCK_DESTROY each, one verifying dump, audit log)"),
         OURS_QUIET("drop.ours_quiet", "the same with the audit log off (drop logger at WARNING)"),
         PLATFORM("drop.platform", "tcpjmx one dump + TcpPlatform.destroy each (what ss -K does)"),
         SS("drop.ss", "ss -K state established '( sport = :P ... )'");
