@@ -3,6 +3,7 @@ package org.tcpjmx.linux;
 import static org.tcpjmx.linux.LinuxConstants.*;
 
 import java.nio.ByteBuffer;
+import org.tcpjmx.model.Endpoint;
 
 /**
  * A flyweight view of one {@code struct inet_diag_msg} and its attributes inside a received
@@ -17,6 +18,15 @@ public final class InetDiagMessage {
     private int infoLength;
     private int congOffset;
     private int congLength;
+    /*
+     * One-entry caches across the messages of a dump: the rows of a table repeat a few local
+     * addresses (and often remote ones: a load balancer, a database) and one congestion-control
+     * name, so a row reuses the previous row's address bytes and name instead of allocating them.
+     */
+    private Endpoint lastSource;
+    private Endpoint lastDestination;
+    private byte[] lastCongBytes = new byte[0];
+    private String lastCong = "";
 
     /** Points the view at a message; checks the fixed part and every attribute's length. */
     void reset(ByteBuffer b, int offset, int length) {
@@ -90,6 +100,33 @@ public final class InetDiagMessage {
         return address(base + MSG_ID + SOCKID_DST);
     }
 
+    /** The source address and port, sharing the address bytes with the previous message's when equal. */
+    public Endpoint source() {
+        Endpoint e = sameAddress(lastSource, base + MSG_ID + SOCKID_SRC) ? lastSource.withPort(sport()) : new Endpoint(src(), sport());
+        lastSource = e;
+        return e;
+    }
+
+    /** The destination address and port, sharing the address bytes with the previous message's when equal. */
+    public Endpoint destination() {
+        Endpoint e = sameAddress(lastDestination, base + MSG_ID + SOCKID_DST) ? lastDestination.withPort(dport()) : new Endpoint(dst(), dport());
+        lastDestination = e;
+        return e;
+    }
+
+    private boolean sameAddress(Endpoint previous, int at) {
+        int n = family() == AF_INET ? 4 : 16;
+        if (previous == null || previous.addressLength() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (buf.get(at + i) != previous.addressByte(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public int ifindex() {
         return buf.getInt(base + MSG_ID + SOCKID_IF);
     }
@@ -140,11 +177,22 @@ public final class InetDiagMessage {
         while (n < congLength && buf.get(congOffset + n) != 0) {
             n++;
         }
+        if (n == lastCongBytes.length) {
+            int i = 0;
+            while (i < n && buf.get(congOffset + i) == lastCongBytes[i]) {
+                i++;
+            }
+            if (i == n) {
+                return lastCong;
+            }
+        }
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = buf.get(congOffset + i);
         }
-        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        lastCongBytes = b;
+        lastCong = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        return lastCong;
     }
 
     private int port(int at) {

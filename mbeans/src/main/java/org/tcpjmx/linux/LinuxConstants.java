@@ -47,6 +47,13 @@ final class LinuxConstants {
     // include/uapi/linux/inet_diag.h: struct inet_diag_sockid, inet_diag_req_v2, inet_diag_msg
     static final int INET_DIAG_SOCKID_LEN = 48;
     static final int INET_DIAG_REQ_V2_LEN = 56;
+    /**
+     * The original request, {@code TCPDIAG_GETSOCK} with {@code struct inet_diag_req}: it names no
+     * address family, so one dump walks the kernel's socket hash once for IPv4 and IPv6 together
+     * ({@code inet_diag_dump_compat}); its answers carry the same type.
+     */
+    static final int TCPDIAG_GETSOCK = 18;
+    static final int INET_DIAG_REQ_LEN = 60;
     static final int INET_DIAG_MSG_LEN = 72;
     /** Offsets inside struct inet_diag_sockid. */
     static final int SOCKID_SPORT = 0;

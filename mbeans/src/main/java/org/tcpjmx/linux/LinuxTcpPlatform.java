@@ -10,7 +10,6 @@ import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.ProcFdScanner.InodeSet;
 import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
 import org.tcpjmx.model.Backend;
-import org.tcpjmx.model.Endpoint;
 import org.tcpjmx.model.IpFamily;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
@@ -75,14 +74,12 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             return;
         }
         int ext = withInfo ? SockDiagReader.EXT_INFO_AND_CONG : SockDiagReader.EXT_CONG_ONLY;
-        for (IpFamily f : FAMILIES) {
-            netlink.dump(f, plan.stateMask(), ext, plan.bytecode(), m -> {
-                TcpConnection row = toRow(m, own);
-                if (!evaluate || filter.test(row)) {
-                    sink.accept(row);
-                }
-            });
-        }
+        netlink.dumpBothFamilies(plan.stateMask(), ext, plan.bytecode(), m -> {
+            TcpConnection row = toRow(m, own);
+            if (!evaluate || filter.test(row)) {
+                sink.accept(row);
+            }
+        });
     }
 
     @Override
@@ -90,16 +87,14 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
-            for (IpFamily f : FAMILIES) {
-                netlink.dump(f, plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
-                    int s = m.state();
-                    int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
-                    if (ordinal < 0) {
-                        throw new MalformedNetlinkException("socket with unknown state " + s);
-                    }
-                    counts[ordinal]++;
-                });
-            }
+            netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
+                int s = m.state();
+                int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                if (ordinal < 0) {
+                    throw new MalformedNetlinkException("socket with unknown state " + s);
+                }
+                counts[ordinal]++;
+            });
         } else {
             forEach(filter, false, c -> counts[c.state().ordinal()]++);
         }
@@ -124,10 +119,19 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             return Optional.ofNullable(found[0]).map(r -> r.withOwned(own.contains(r.inode())));
         }
         TcpConnection[] found = {null};
-        InodeSet own = fds.selfSocketInodes();
         boolean seen = netlink.lookup(c.family(), c.local().address(), c.local().port(), c.remote().address(),
-                c.remote().port(), c.ifindex(), c.cookie(), SockDiagReader.EXT_CONG_ONLY, m -> found[0] = toRow(m, own));
-        return seen ? Optional.of(found[0]) : Optional.empty();
+                c.remote().port(), c.ifindex(), c.cookie(), SockDiagReader.EXT_CONG_ONLY, m -> found[0] = toRow(m, InodeSet.EMPTY));
+        if (!seen) {
+            return Optional.empty();
+        }
+        TcpConnection fresh = found[0];
+        // Whether this JVM holds a descriptor on a socket changes only when it opens or closes one, and
+        // the caller's row, read moments ago, already says. Rescanning /proc/self/fd costs a readlink
+        // per descriptor on every lookup (40 us in a small JVM, milliseconds in a server holding
+        // thousands of sockets), and a bulk drop looks every connection up twice.
+        boolean owned = fresh.inode() > 0
+                && (fresh.inode() == c.inode() ? c.owned() : fds.selfSocketInodes().contains(fresh.inode()));
+        return Optional.of(fresh.withOwned(owned));
     }
 
     @Override
@@ -177,7 +181,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             throw new MalformedNetlinkException("socket with unknown state " + st);
         }
         long inode = m.inode();
-        return new TcpConnection(family, new Endpoint(m.src(), m.sport()), new Endpoint(m.dst(), m.dport()),
+        return new TcpConnection(family, m.source(), m.destination(),
                 TcpState.fromLinux(st), m.rqueue(), m.wqueue(), m.uid(), inode, m.ifindex(), m.cookie(),
                 SocketTimer.fromLinux(m.timer()), m.expires(), m.retrans(), own.contains(inode),
                 m.congestionControl(), m.hasInfo() ? Optional.of(m.info()) : Optional.empty(), Backend.NETLINK);

@@ -32,6 +32,7 @@ final class NetlinkSocket implements AutoCloseable {
     private final int fd;
     private final Memory buffer;
     private final ByteBuffer view;
+    private Memory sendBuffer;
     private boolean closed;
 
     private NetlinkSocket(int fd) {
@@ -68,22 +69,27 @@ final class NetlinkSocket implements AutoCloseable {
     /** Sends one complete netlink message to the kernel. */
     void send(ByteBuffer message) {
         int len = message.remaining();
-        try (Memory m = new Memory(len)) {
-            for (int i = 0; i < len; i++) {
-                m.setByte(i, message.get(message.position() + i));
+        byte[] bytes = new byte[len];
+        message.duplicate().get(bytes);
+        // A kept socket sends many small requests: reuse its native buffer, copied in one call.
+        if (sendBuffer == null || sendBuffer.size() < len) {
+            if (sendBuffer != null) {
+                sendBuffer.close();
             }
-            while (true) {
-                long n = LibC.send(fd, m, len, 0);
-                if (n == len) {
-                    return;
-                }
-                int errno = Native.getLastError();
-                if (n < 0 && errno == Errno.EINTR) {
-                    continue;
-                }
-                throw n < 0 ? new NetlinkException("send to NETLINK_SOCK_DIAG", errno)
-                        : new MalformedNetlinkException("short send: " + n + " of " + len + " bytes");
+            sendBuffer = new Memory(Math.max(len, 256));
+        }
+        sendBuffer.write(0, bytes, 0, len);
+        while (true) {
+            long n = LibC.send(fd, sendBuffer, len, 0);
+            if (n == len) {
+                return;
             }
+            int errno = Native.getLastError();
+            if (n < 0 && errno == Errno.EINTR) {
+                continue;
+            }
+            throw n < 0 ? new NetlinkException("send to NETLINK_SOCK_DIAG", errno)
+                    : new MalformedNetlinkException("short send: " + n + " of " + len + " bytes");
         }
     }
 
@@ -119,6 +125,9 @@ final class NetlinkSocket implements AutoCloseable {
             closed = true;
             LibC.close(fd);
             buffer.close();
+            if (sendBuffer != null) {
+                sendBuffer.close();
+            }
         }
     }
 }

@@ -79,6 +79,7 @@ public final class SockDiagParser {
                         throw new NetlinkException("sock_diag request", -err);
                     }
                     case SOCK_DIAG_BY_FAMILY:
+                    case TCPDIAG_GETSOCK:
                         message.reset(datagram, off + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
                         visitor.visit(message);
                         break;

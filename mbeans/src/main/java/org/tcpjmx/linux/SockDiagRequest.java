@@ -23,6 +23,23 @@ final class SockDiagRequest {
     }
 
     /**
+     * A dump of every TCP socket of both families in {@code stateMask}: {@code TCPDIAG_GETSOCK} with
+     * the original {@code struct inet_diag_req} (family, address lengths, ext, socket id, states,
+     * dbs), which the kernel answers with one walk of its hash instead of one per family.
+     */
+    static ByteBuffer dumpBothFamilies(int stateMask, int ext, byte[] bytecode, int sequence) {
+        int bcAttr = bytecode == null || bytecode.length == 0 ? 0 : 4 + bytecode.length;
+        ByteBuffer b = header(TCPDIAG_GETSOCK, NLM_F_REQUEST | NLM_F_DUMP, sequence, INET_DIAG_REQ_LEN + bcAttr);
+        b.put((byte) AF_UNSPEC).put((byte) 0).put((byte) 0).put((byte) ext);
+        b.put(new byte[INET_DIAG_SOCKID_LEN]);
+        b.putInt(stateMask).putInt(0);
+        if (bcAttr > 0) {
+            b.putShort((short) bcAttr).putShort((short) INET_DIAG_REQ_BYTECODE).put(bytecode);
+        }
+        return b.flip();
+    }
+
+    /**
      * A request about one socket by its full id: SOCK_DIAG_BY_FAMILY without NLM_F_DUMP (a lookup)
      * or SOCK_DESTROY.
      */

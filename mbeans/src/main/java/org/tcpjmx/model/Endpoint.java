@@ -25,6 +25,27 @@ public final class Endpoint {
         this.port = port;
     }
 
+    private Endpoint(byte[] sharedAddress, int port, String text) {
+        this.address = sharedAddress;
+        this.port = port;
+        this.text = text;
+    }
+
+    /**
+     * The same address with another port. The address bytes (never mutated, never handed out) and
+     * their formatted text are shared, so a table whose rows repeat a few addresses does not copy
+     * and format them once per row.
+     */
+    public Endpoint withPort(int otherPort) {
+        if (otherPort == port) {
+            return this;
+        }
+        if (otherPort < 0 || otherPort > 65535) {
+            throw new IllegalArgumentException("port " + otherPort + " is out of range 0-65535");
+        }
+        return new Endpoint(address, otherPort, text);
+    }
+
     /** Parses a numeric address ({@link IpAddresses#parseNumeric}) and takes a port. */
     public static Endpoint of(String numericAddress, int port) {
         return new Endpoint(IpAddresses.parseNumeric(numericAddress), port);

@@ -25,7 +25,8 @@ public interface TcpPlatform {
     String backendDetail();
 
     /**
-     * Streams every socket that matches the filter, IPv4 then IPv6.
+     * Streams every socket that matches the filter, IPv4 and IPv6, in the order the kernel gives them
+     * (netlink: one walk of its socket hash; procfs: IPv4 then IPv6).
      *
      * @param withInfo also fetch tcp_info (netlink only; ignored by procfs)
      */
@@ -43,7 +44,9 @@ public interface TcpPlatform {
 
     /**
      * Looks the connection up again in the kernel: by its full socket id on netlink (so a reused
-     * 4-tuple is not mistaken for it), by 4-tuple and state-independent match on procfs.
+     * 4-tuple is not mistaken for it), by 4-tuple and state-independent match on procfs. On netlink,
+     * when the kernel returns the same socket (same inode), the found row's {@code owned} flag is the
+     * given row's: this JVM's descriptors are not rescanned for every lookup.
      */
     Optional<TcpConnection> lookup(TcpConnection connection);
 

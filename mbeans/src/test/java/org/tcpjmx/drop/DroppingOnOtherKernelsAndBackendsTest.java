@@ -103,6 +103,14 @@ class DroppingOnOtherKernelsAndBackendsTest {
         assertEquals(List.of(p.clientTuple() + ": the kernel acknowledged the drop (SOCK_DESTROY) but the socket is still ESTABLISHED"),
                 r.errors());
         assertEquals(2, farm.table().stream().filter(c -> p.isEitherEnd(c) && c.state() == TcpState.ESTABLISHED).count());
+
+        // A bulk drop checks all its destroys with one dump at the end: both ends are still there.
+        DropReport bulk = dropper.dropMatching(farm.filter(), false);
+        assertEquals(0, bulk.dropped(), bulk.toString());
+        assertEquals(bulk.matched(), bulk.failed());
+        assertTrue(bulk.matched() >= 2, bulk.toString());
+        assertTrue(bulk.errors().contains(p.clientTuple() + ": the kernel acknowledged the drop (SOCK_DESTROY or reset) but the socket is still ESTABLISHED"),
+                bulk.errors().toString());
     }
 
     @Test

@@ -151,6 +151,48 @@ class SockDiagParserTest {
     }
 
     @Test
+    void rowsThatRepeatOrChangeAddressesAndCongestionNamesEachGetTheirOwn() {
+        // The flyweight reuses the previous row's address bytes and name when equal: switching
+        // family, address and name between rows must still give each row exactly its own fields.
+        Datagram d = new Datagram()
+                .socket(2, 1, 8080, 51000, 1, attr(4, "cubic\0".getBytes()))
+                .socket(2, 1, 8080, 51001, 2, attr(4, "cubic\0".getBytes()))
+                .socket(2, 1, 8081, 51002, 3, attr(4, "bbr\0".getBytes()))
+                .socket(10, 1, 443, 60000, 4, attr(4, "bbr\0".getBytes()))
+                .socket(2, 1, 8080, 51003, 5, attr(4, "dctcp\0".getBytes()))
+                .socket(2, 1, 8080, 51004, 6, attr(4, "cubic\0".getBytes()))
+                .done(0);
+        List<TcpConnection> rows = parse(d.buffer());
+        List<String> seen = new ArrayList<>();
+        for (TcpConnection c : rows) {
+            seen.add(c.local() + " " + c.remote() + " " + c.stack());
+        }
+        assertEquals(List.of(
+                "127.0.0.1:8080 10.0.0.9:51000 cubic",
+                "127.0.0.1:8080 10.0.0.9:51001 cubic",
+                "127.0.0.1:8081 10.0.0.9:51002 bbr",
+                "[::1]:443 [::ffff:127.0.0.1]:60000 bbr",
+                "127.0.0.1:8080 10.0.0.9:51003 dctcp",
+                "127.0.0.1:8080 10.0.0.9:51004 cubic"), seen);
+        assertEquals(rows.get(0).local(), rows.get(1).local());
+        assertEquals(org.tcpjmx.model.Endpoint.of("10.0.0.9", 51001), rows.get(1).remote());
+        assertEquals(4, rows.get(2).local().address().length);
+        assertEquals(16, rows.get(3).local().address().length);
+    }
+
+    @Test
+    void answersToTheBothFamiliesRequestCarryItsTypeAndAreRowsToo() {
+        ByteBuffer d = new Datagram().socket(2, 1, 8080, 51000, 1).socket(10, 1, 443, 60000, 2).done(0).buffer();
+        // TCPDIAG_GETSOCK (18) in place of SOCK_DIAG_BY_FAMILY (20) in both socket messages.
+        d.putShort(4, (short) 18);
+        d.putShort(d.getInt(0) + 4, (short) 18);
+        List<TcpConnection> rows = parse(d);
+        assertEquals(2, rows.size());
+        assertEquals("127.0.0.1:8080", rows.get(0).local().toString());
+        assertEquals("[::1]:443", rows.get(1).local().toString());
+    }
+
+    @Test
     void anOlderKernelsShorterTcpInfoIsZeroFilledAndANewerLongerOneIsCut() {
         TcpInfo shortInfo = parse(new Datagram().socket(2, 1, 1, 2, 1, attr(2, tcpInfo(104))).buffer()).get(0).info().orElseThrow();
         assertEquals(250, shortInfo.rttMicros());

@@ -1,0 +1,148 @@
+package org.tcpjmx.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent attached to an idle JVM, reached over Jolokia HTTP: how long {@code attach} takes to a
+ * first answer, how much heap the agent keeps while idle, and the histogram read over HTTP.
+ */
+final class AgentSession implements AutoCloseable {
+    static final String HISTOGRAM_PATH = "read/org.tcpjmx:type=States/Histogram";
+    private static final Pattern URL = Pattern.compile("(http://[^\\s\"']+)");
+    private static final Pattern NUMBER_VALUE = Pattern.compile("\"[A-Z_]+\"\\s*:\\s*(\\d+)");
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ChildJvm target;
+    private final HttpClient http;
+    private final URI histogram;
+    private final double attachMillis;
+    private final double urlMillis;
+    private final long idleHeapBytes;
+
+    private AgentSession(ChildJvm target, HttpClient http, URI histogram, double attachMillis, double urlMillis,
+                         long idleHeapBytes) {
+        this.target = target;
+        this.http = http;
+        this.histogram = histogram;
+        this.attachMillis = attachMillis;
+        this.urlMillis = urlMillis;
+        this.idleHeapBytes = idleHeapBytes;
+    }
+
+    /**
+     * Starts an idle JVM, measures its heap, attaches the agent ({@code java -jar AGENT attach PID
+     * port=0}, which prints the Jolokia URL), times until the first histogram answer, lets the agent
+     * settle and measures the heap again.
+     */
+    static AgentSession attach(Path agentJar) throws IOException, InterruptedException {
+        ChildJvm target = ChildJvm.startMain("agent-target", List.of("-XX:+UseSerialGC"), FarmWorker.class.getName(),
+                List.of("--pairs", "0"));
+        boolean ok = false;
+        try {
+            target.awaitLine(Duration.ofSeconds(60), "READY");
+            long heapBefore = heap(target);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            long t0 = System.nanoTime();
+            URI url;
+            try (ChildJvm cli = ChildJvm.start("agent-attach", List.of(ChildJvm.javaExecutable(), "-jar",
+                    agentJar.toString(), "attach", Long.toString(target.pid()), "port=0"))) {
+                String line = cli.awaitLine(ANSWER_TIMEOUT, "http://", "Jolokia", "jolokia", "URL", "url", "Agent", "agent", "tcpjmx");
+                Matcher m = URL.matcher(line);
+                while (!m.find()) {
+                    line = cli.awaitLine(ANSWER_TIMEOUT, "");
+                    m = URL.matcher(line);
+                }
+                String base = m.group(1);
+                url = URI.create((base.endsWith("/") ? base : base + "/") + HISTOGRAM_PATH);
+            }
+            long tUrl = System.nanoTime();
+            String first = awaitAnswer(http, url, t0);
+            long t1 = System.nanoTime();
+            if (sumCounts(first) < 0) {
+                throw new IOException("the first Jolokia answer holds no histogram: " + first);
+            }
+            Thread.sleep(1000);
+            long heapAfter = heap(target);
+            ok = true;
+            return new AgentSession(target, http, url, (t1 - t0) / 1e6, (tUrl - t0) / 1e6, Math.max(0, heapAfter - heapBefore));
+        } finally {
+            if (!ok) {
+                target.close();
+            }
+        }
+    }
+
+    private static String awaitAnswer(HttpClient http, URI url, long since) throws IOException, InterruptedException {
+        IOException last = null;
+        while (System.nanoTime() - since < ANSWER_TIMEOUT.toNanos()) {
+            try {
+                return get(http, url);
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(5);
+            }
+        }
+        throw new IOException("no answer from " + url + " within " + ANSWER_TIMEOUT, last);
+    }
+
+    private static String get(HttpClient http, URI url) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(ANSWER_TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 || !r.body().contains("\"status\":200")) {
+            throw new IOException(url + " answered HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    private static long heap(ChildJvm target) throws IOException {
+        target.send("heap");
+        return Long.parseLong(target.awaitLine(Duration.ofSeconds(60), "HEAP ").substring(5).trim());
+    }
+
+    /** The sum of the per-state counts in a Jolokia histogram answer, -1 when it has none. */
+    static long sumCounts(String json) {
+        Matcher m = NUMBER_VALUE.matcher(json);
+        long sum = -1;
+        while (m.find()) {
+            sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
+        }
+        return sum;
+    }
+
+    /** Reads the histogram over HTTP once; the sockets it counted. */
+    long histogramOverHttp() throws IOException, InterruptedException {
+        return sumCounts(get(http, histogram));
+    }
+
+    double attachMillis() {
+        return attachMillis;
+    }
+
+    /** Of {@link #attachMillis()}, the part until the attach command had printed the URL and exited. */
+    double urlMillis() {
+        return urlMillis;
+    }
+
+    long idleHeapBytes() {
+        return idleHeapBytes;
+    }
+
+    URI histogramUrl() {
+        return histogram;
+    }
+
+    @Override
+    public void close() {
+        target.close();
+    }
+}

@@ -1,0 +1,228 @@
+package org.tcpjmx.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.tcpjmx.filter.Filter;
+import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.platform.TcpPlatform;
+import oshi.SystemInfo;
+import oshi.software.os.InternetProtocolStats;
+
+/** Everything measured at one farm size, side by side in one run. */
+final class SizeRun {
+    /**
+     * What one size produced.
+     *
+     * @param measurements the rows of the table
+     * @param targets issue 6's targets evaluated on them
+     * @param notes sentences for the reader (what was skipped and why)
+     */
+    record Result(int size, int workers, List<Measurement> measurements, List<TargetCheck> targets, List<String> notes) {
+    }
+
+    private static final long KIB = 1024;
+    private static final long MIB = 1024 * 1024;
+
+    private final BenchOptions options;
+    private final TcpPlatform platform;
+    private final int size;
+
+    SizeRun(BenchOptions options, TcpPlatform platform, int size) {
+        this.options = options;
+        this.platform = platform;
+        this.size = size;
+    }
+
+    /** The bulk drops compared, in the order each round runs them. */
+    private enum Dropper {
+        OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (SOCK_DESTROY each, one verifying dump, audit log)"),
+        OURS_QUIET("drop.ours_quiet", "the same with the audit log off (drop logger at WARNING)"),
+        PLATFORM("drop.platform", "tcpjmx one dump + TcpPlatform.destroy each (what ss -K does)"),
+        SS("drop.ss", "ss -K state established '( sport = :P ... )'");
+
+        final String id;
+        final String label;
+
+        Dropper(String id, String label) {
+            this.id = id;
+            this.label = label;
+        }
+    }
+
+    Result run() throws Exception {
+        List<Measurement> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Map<Dropper, List<Double>> millis = new EnumMap<>(Dropper.class);
+        Map<Dropper, Long> dropped = new EnumMap<>(Dropper.class);
+        for (Dropper d : Dropper.values()) {
+            millis.put(d, new ArrayList<>());
+        }
+        int workers;
+        int dropWorkers;
+        try (SocketFarm farm = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker())) {
+            workers = farm.workerCount();
+            checkFarm(farm);
+            dropWorkers = farm.workersFor(Math.min(options.dropMax(), farm.established() / 2));
+            rows.addAll(queries(farm, notes));
+            if (options.drop()) {
+                // The first drop takes the farm just measured; every other drop a fresh farm of its own.
+                drop(Dropper.OURS, farm, dropWorkers, millis, dropped);
+            }
+        }
+        if (options.drop()) {
+            for (int round = 0; round < options.dropRounds(); round++) {
+                for (Dropper d : Dropper.values()) {
+                    if (round == 0 && d == Dropper.OURS) {
+                        continue;
+                    }
+                    try (SocketFarm fresh = freshFarm()) {
+                        drop(d, fresh, dropWorkers, millis, dropped);
+                    }
+                }
+            }
+            for (Dropper d : Dropper.values()) {
+                rows.add(Measurement.timing(size, d.id, d.label, Stats.of(millis.get(d)), dropped.get(d), Double.NaN));
+            }
+        } else {
+            notes.add("bulk drop skipped (--no-drop)");
+        }
+        return new Result(size, workers, rows, targets(rows), notes);
+    }
+
+    private void drop(Dropper d, SocketFarm farm, int dropWorkers, Map<Dropper, List<Double>> millis,
+                      Map<Dropper, Long> dropped) throws IOException {
+        BulkDrop.Result r;
+        switch (d) {
+            case OURS:
+                r = BulkDrop.ours(platform, farm, dropWorkers, true);
+                break;
+            case OURS_QUIET:
+                r = BulkDrop.ours(platform, farm, dropWorkers, false);
+                break;
+            case PLATFORM:
+                r = BulkDrop.platform(platform, farm, dropWorkers);
+                break;
+            default:
+                r = BulkDrop.ss(platform, farm, dropWorkers);
+                break;
+        }
+        if (r.left() != 0) {
+            throw new IllegalStateException(d.id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
+        }
+        millis.get(d).add(r.millis());
+        dropped.put(d, r.matched());
+    }
+
+    private SocketFarm freshFarm() throws IOException {
+        SocketFarm f = SocketFarm.start(size, options.timeWait(), options.pairsPerWorker());
+        try {
+            checkFarm(f);
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private List<Measurement> queries(SocketFarm farm, List<String> notes) throws Exception {
+        int port = farm.ports().get(0);
+        Filter onePort = FilterParser.parse("sport = :" + port);
+        List<Probe> probes = new ArrayList<>();
+        probes.add(new Probe("spawn.true", "process start alone (/bin/true), in every ss figure", false, () -> {
+            Process p = new ProcessBuilder("/bin/true").start();
+            if (p.waitFor() != 0) {
+                throw new IOException("/bin/true failed");
+            }
+            return -1;
+        }));
+        probes.add(new Probe("ours.histogram", "tcpjmx histogram(ALL)", true, () -> platform.histogram(Filter.ALL).total()));
+        probes.add(new Probe("ss.tan", "ss -tan > /dev/null", false, () -> {
+            SsCommand.run(List.of("-tan"));
+            return -1;
+        }));
+        probes.add(new Probe("ours.table", "tcpjmx connections(ALL, false)", true, () -> platform.connections(Filter.ALL, false).size()));
+        probes.add(new Probe("ours.table_info", "tcpjmx connections(ALL, true) (tcp_info)", true,
+                () -> platform.connections(Filter.ALL, true).size()));
+        probes.add(new Probe("ss.tani", "ss -tani > /dev/null", false, () -> {
+            SsCommand.run(List.of("-tani"));
+            return -1;
+        }));
+        probes.add(new Probe("ours.port", "tcpjmx connections(\"sport = :P\", false), one worker's port", true,
+                () -> platform.connections(onePort, false).size()));
+        probes.add(new Probe("ss.port", "ss -tan 'sport = :P' > /dev/null, the same port", false, () -> {
+            SsCommand.run(List.of("-tan", "sport = :" + port));
+            return -1;
+        }));
+        if (options.oshi()) {
+            InternetProtocolStats ip = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
+            probes.add(new Probe("oshi.connections", "OSHI InternetProtocolStats.getConnections()", false,
+                    () -> ip.getConnections().size()));
+        } else {
+            notes.add("OSHI skipped (--no-oshi)");
+        }
+        List<Measurement> rows = new ArrayList<>();
+        if (options.agentJar().isPresent()) {
+            try (AgentSession agent = AgentSession.attach(options.agentJar().get())) {
+                probes.add(new Probe("http.histogram", "Jolokia GET " + AgentSession.HISTOGRAM_PATH + " (attached JVM)", false,
+                        agent::histogramOverHttp));
+                rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
+                rows.add(Measurement.timing(size, "agent.attach", "agent attach to first Jolokia answer",
+                        Stats.single(agent.attachMillis()), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "agent.attach_cli", "of which: the attach command, until it printed the URL and exited",
+                        Stats.single(agent.urlMillis()), -1, Double.NaN));
+                rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
+                        Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
+            }
+        } else {
+            notes.add("HTTP figures (Jolokia histogram, attach time, agent idle heap) skipped: no agent jar "
+                    + "(build agent/ or pass --agent-jar)");
+            rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
+        }
+        return rows;
+    }
+
+    /** The farm's sockets are all there, as the kernel sees them, before anything is timed. */
+    private void checkFarm(SocketFarm farm) {
+        StringBuilder both = new StringBuilder();
+        for (int p : farm.ports()) {
+            both.append(both.length() == 0 ? "" : " or ").append("sport = :").append(p).append(" or dport = :").append(p);
+        }
+        long seen = platform.connections(FilterParser.parse("state established and ( " + both + " )"), false).size();
+        if (seen != farm.established()) {
+            throw new IllegalStateException("the farm should hold " + farm.established() + " ESTABLISHED sockets; the kernel shows " + seen);
+        }
+    }
+
+    private List<TargetCheck> targets(List<Measurement> rows) {
+        List<TargetCheck> t = new ArrayList<>();
+        ratio(t, rows, "histogram time / ss -tan", "ours.histogram", "ss.tan", 0.5, true);
+        find(rows, "ours.histogram").ifPresent(m -> t.add(new TargetCheck(size,
+                "histogram bytes allocated per 1,000 sockets", m.allocBytesPer1k(), KIB, true)));
+        ratio(t, rows, "table with tcp_info time / ss -tani", "ours.table_info", "ss.tani", 0.5, true);
+        ratio(t, rows, "OSHI getConnections time / table with tcp_info", "oshi.connections", "ours.table_info", 10, false);
+        ratio(t, rows, "one-port query time / unfiltered table", "ours.port", "ours.table", 0.2, true);
+        ratio(t, rows, "bulk drop (drop engine) time / ss -K, same number of sockets", "drop.ours", "drop.ss", 1.0, true);
+        ratio(t, rows, "bulk drop (drop engine, audit log off) time / ss -K", "drop.ours_quiet", "drop.ss", 1.0, true);
+        ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
+        ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
+        find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
+        find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
+        return t;
+    }
+
+    private void ratio(List<TargetCheck> out, List<Measurement> rows, String name, String num, String den, double limit, boolean atMost) {
+        var a = find(rows, num);
+        var b = find(rows, den);
+        if (a.isPresent() && b.isPresent()) {
+            out.add(new TargetCheck(size, name, a.get().value().median() / b.get().value().median(),
+                    a.get().value().min() / b.get().value().min(), limit, atMost));
+        }
+    }
+
+    private static java.util.Optional<Measurement> find(List<Measurement> rows, String id) {
+        return rows.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+}
