@@ -144,6 +144,9 @@ class RestrictedEnvironmentsIT {
                 assertEquals(200, drop.jolokiaStatus(), "a report, not a server error: " + drop.body());
                 assertEquals(List.of("UNSUPPORTED"), statuses(drop), drop.body());
                 assertTrue(drop.body().contains("cannot make native calls"), drop.body());
+                Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "sport = :" + demoPort + " and dport = :" + mine.getLocalPort(), false));
+                assertEquals(200, bulk.jolokiaStatus(), "a bulk drop reports the same: " + bulk.body());
+                assertEquals(List.of("UNSUPPORTED"), statuses(bulk), bulk.body());
                 mine.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
                 assertEquals("still here", echo.readLine(), "the connection was not touched");
             }
