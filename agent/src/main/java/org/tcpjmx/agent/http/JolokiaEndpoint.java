@@ -33,12 +33,14 @@ public final class JolokiaEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    private final AgentThreadFactory threads;
     private final JolokiaServer jolokia;
     private final String url;
 
-    private JolokiaEndpoint(HttpServer server, ThreadPoolExecutor executor, JolokiaServer jolokia, String url) {
+    private JolokiaEndpoint(HttpServer server, ThreadPoolExecutor executor, AgentThreadFactory threads, JolokiaServer jolokia, String url) {
         this.server = server;
         this.executor = executor;
+        this.threads = threads;
         this.jolokia = jolokia;
         this.url = url;
     }
@@ -100,7 +102,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
             throw e;
         }
         String url = jolokia.getUrl();
-        return new JolokiaEndpoint(raw, executor, jolokia, url.endsWith("/") ? url : url + "/");
+        return new JolokiaEndpoint(raw, executor, threads, jolokia, url.endsWith("/") ? url : url + "/");
     }
 
     private static void abandon(JolokiaServer jolokia, HttpServer raw, ThreadPoolExecutor executor) {
@@ -156,6 +158,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
             executor.shutdownNow();
             try {
                 executor.awaitTermination(5, TimeUnit.SECONDS);
+                threads.awaitEnd(1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
