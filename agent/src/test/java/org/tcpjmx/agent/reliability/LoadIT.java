@@ -52,62 +52,68 @@ class LoadIT {
         try (JvmProcess demo = JvmProcess.demo(JvmProcess.java(), List.of("-Xmx" + HEAP_MAX_MB + "m", Targets.javaagent("port=0")),
                 Targets.quietDemo().toArray(new String[0]));
              JvmProcess churn = JvmProcess.start(List.of(JvmProcess.java(), "-cp", testClasses, ChurnMain.class.getName(),
-                     Integer.toString(CHURN_PER_SECOND), Integer.toString(CHURN_OPEN)));
-             LocalJmx jmx = LocalJmx.connect(demo.pid())) {
+                     Integer.toString(CHURN_PER_SECOND), Integer.toString(CHURN_OPEN)))) {
             demo.awaitReady();
             String url = Targets.url(demo);
-            int churnPort = Integer.parseInt(churn.awaitOut(l -> l.startsWith("CHURN port="), 30).substring("CHURN port=".length()));
-            ObjectName memory = new ObjectName("java.lang:type=Memory");
-            long baseline = heapAfterGc(jmx, memory);
-            long hostSocketsBefore = count(jmx);
-
-            HeapSampler heap = new HeapSampler(jmx, memory);
-            Thread sampler = new Thread(heap, "heap-sampler");
-            sampler.setDaemon(true);
-            sampler.start();
-            String query = "{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Connections\",\"operation\":\"query\",\"arguments\":"
-                    + "[\"sport = :" + churnPort + " and state established\",50]}";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-            List<Future<Client>> futures = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
-                futures.add(pool.submit(new Client(url, query, deadline)));
+            // Not before the JVM is up: its management agent answers an attach during start-up with an error.
+            try (LocalJmx jmx = LocalJmx.connect(demo.pid())) {
+                run(seconds, demo, churn, jmx, url);
             }
-            List<Long> histogramNanos = new ArrayList<>();
-            List<Long> queryNanos = new ArrayList<>();
-            List<String> errors = new ArrayList<>();
-            long maxRows = 0;
-            for (Future<Client> f : futures) {
-                Client c = f.get(seconds + 120L, TimeUnit.SECONDS);
-                histogramNanos.addAll(c.histogramNanos);
-                queryNanos.addAll(c.queryNanos);
-                errors.addAll(c.errors);
-                maxRows = Math.max(maxRows, c.maxRows);
-            }
-            pool.shutdown();
-            long hostSocketsDuring = count(jmx);
-            heap.stop();
-            sampler.join(5000);
-            churn.send("stop");
-            String churned = churn.awaitOut(l -> l.startsWith("CHURNED "), 60);
-            long after = heapAfterGc(jmx, memory);
-
-            String report = report(seconds, histogramNanos, queryNanos, errors, churned, hostSocketsBefore, hostSocketsDuring, maxRows,
-                    baseline, heap, after);
-            Reports.write("load", report);
-
-            assertEquals(List.of(), errors.subList(0, Math.min(10, errors.size())), errors.size() + " error answers");
-            assertTrue(histogramNanos.size() > CLIENTS && queryNanos.size() > CLIENTS, "every client was answered: " + report);
-            long opened = Long.parseLong(churned.replaceAll(".*opened=(\\d+).*", "$1"));
-            assertTrue(opened >= Math.min(10_000, CHURN_PER_SECOND * (long) seconds / 2), "the churn ran: " + churned);
-            assertTrue(maxRows > 0 && maxRows <= 50, "queries saw the churn's connections, at most the limit: " + maxRows);
-            assertTrue(heap.maxUsed.get() < HEAP_MAX_MB << 20, "heap within -Xmx");
-            assertTrue(after <= baseline + (HEAP_TOLERANCE_MB << 20),
-                    "heap after a full GC returns to its baseline: " + mb(baseline) + " MB before, " + mb(after) + " MB after");
-            assertTrue(demo.isAlive());
-            assertFalse(demo.stderr().stream().anyMatch(l -> l.contains("OutOfMemoryError")), "no OutOfMemoryError");
-            Targets.assertNoStackTrace(demo);
         }
+    }
+
+    private static void run(int seconds, JvmProcess demo, JvmProcess churn, LocalJmx jmx, String url) throws Exception {
+        int churnPort = Integer.parseInt(churn.awaitOut(l -> l.startsWith("CHURN port="), 30).substring("CHURN port=".length()));
+        ObjectName memory = new ObjectName("java.lang:type=Memory");
+        long baseline = heapAfterGc(jmx, memory);
+        long hostSocketsBefore = count(jmx);
+
+        HeapSampler heap = new HeapSampler(jmx, memory);
+        Thread sampler = new Thread(heap, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        String query = "{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Connections\",\"operation\":\"query\",\"arguments\":"
+                + "[\"sport = :" + churnPort + " and state established\",50]}";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<Client>> futures = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            futures.add(pool.submit(new Client(url, query, deadline)));
+        }
+        List<Long> histogramNanos = new ArrayList<>();
+        List<Long> queryNanos = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        long maxRows = 0;
+        for (Future<Client> f : futures) {
+            Client c = f.get(seconds + 120L, TimeUnit.SECONDS);
+            histogramNanos.addAll(c.histogramNanos);
+            queryNanos.addAll(c.queryNanos);
+            errors.addAll(c.errors);
+            maxRows = Math.max(maxRows, c.maxRows);
+        }
+        pool.shutdown();
+        long hostSocketsDuring = count(jmx);
+        heap.stop();
+        sampler.join(5000);
+        churn.send("stop");
+        String churned = churn.awaitOut(l -> l.startsWith("CHURNED "), 60);
+        long after = heapAfterGc(jmx, memory);
+
+        String report = report(seconds, histogramNanos, queryNanos, errors, churned, hostSocketsBefore, hostSocketsDuring, maxRows,
+                baseline, heap, after);
+        Reports.write("load", report);
+
+        assertEquals(List.of(), errors.subList(0, Math.min(10, errors.size())), errors.size() + " error answers");
+        assertTrue(histogramNanos.size() > CLIENTS && queryNanos.size() > CLIENTS, "every client was answered: " + report);
+        long opened = Long.parseLong(churned.replaceAll(".*opened=(\\d+).*", "$1"));
+        assertTrue(opened >= Math.min(10_000, CHURN_PER_SECOND * (long) seconds / 2), "the churn ran: " + churned);
+        assertTrue(maxRows > 0 && maxRows <= 50, "queries saw the churn's connections, at most the limit: " + maxRows);
+        assertTrue(heap.maxUsed.get() < HEAP_MAX_MB << 20, "heap within -Xmx");
+        assertTrue(after <= baseline + (HEAP_TOLERANCE_MB << 20),
+                "heap after a full GC returns to its baseline: " + mb(baseline) + " MB before, " + mb(after) + " MB after");
+        assertTrue(demo.isAlive());
+        assertFalse(demo.stderr().stream().anyMatch(l -> l.contains("OutOfMemoryError")), "no OutOfMemoryError");
+        Targets.assertNoStackTrace(demo);
     }
 
     /** One dashboard: histogram, query, histogram, ... until the deadline; every answer timed. */
