@@ -129,6 +129,8 @@ public final class DemoServer {
         out.println("  curl -s -X POST -d '{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Connections\",\"operation\":\"query\",\"arguments\":[\"sport = :"
                 + port + "\",10]}' " + url);
         out.println("  curl -s -X POST -d '{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Drop\",\"operation\":\"dropState\",\"arguments\":[\"CLOSE_WAIT\",true]}' " + url);
+        out.println("More in examples/recipes (README.md there), e.g.:");
+        out.println("  TCPJMX_URL=" + url + " examples/recipes/list-then-drop.sh CLOSE_WAIT");
     }
 
     private void acceptLoop(ServerSocket server, Handler handler) {

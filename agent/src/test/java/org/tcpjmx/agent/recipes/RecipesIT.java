@@ -64,6 +64,20 @@ class RecipesIT {
     }
 
     @Test
+    void theCurlLinesAndTheRecipeTheDemoPrintsWork() {
+        List<String> hints = demo.process().stdout().stream().filter(l -> l.startsWith("  curl ") || l.startsWith("  TCPJMX_URL="))
+                .map(String::trim).toList();
+        assertEquals(4, hints.size(), "three curl lines and one recipe: " + demo.process().stdout());
+        String root = RecipeDemo.examples().getParent().toString();
+        for (String line : hints) {
+            AgentCli.Result r = AgentCli.exec(List.of("bash", "-c", "cd '" + root + "' && " + line), Map.of());
+            assertEquals(0, r.status(), line + "\n" + r);
+            assertTrue(line.startsWith("TCPJMX_URL=") ? r.out().startsWith("listed ") : r.out().contains("\"status\":200"),
+                    line + "\n" + r);
+        }
+    }
+
+    @Test
     void theHistogramHasEveryStateAndTheDemosLeak() {
         Map<String, Long> histogram = pairs(succeeded(demo.recipe("histogram.sh")).out());
         assertEquals(STATES, histogram.keySet());
