@@ -51,6 +51,10 @@ public final class DemoServer {
      * @param args see {@link DemoOptions#usage()}
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(DemoOptions.usage());
+            return;
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
