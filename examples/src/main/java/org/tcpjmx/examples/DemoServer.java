@@ -51,6 +51,10 @@ public final class DemoServer {
      * @param args see {@link DemoOptions#usage()}
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(DemoOptions.usage());
+            return;
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);
@@ -129,6 +133,8 @@ public final class DemoServer {
         out.println("  curl -s -X POST -d '{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Connections\",\"operation\":\"query\",\"arguments\":[\"sport = :"
                 + port + "\",10]}' " + url);
         out.println("  curl -s -X POST -d '{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Drop\",\"operation\":\"dropState\",\"arguments\":[\"CLOSE_WAIT\",true]}' " + url);
+        out.println("More in examples/recipes (README.md there), e.g.:");
+        out.println("  TCPJMX_URL=" + url + " examples/recipes/list-then-drop.sh CLOSE_WAIT");
     }
 
     private void acceptLoop(ServerSocket server, Handler handler) {

@@ -1,6 +1,7 @@
 package org.tcpjmx.jmx;
 
 import java.util.List;
+import java.util.SortedMap;
 import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.CompositeDataSupport;
@@ -8,6 +9,9 @@ import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
+import javax.management.openmbean.TabularData;
+import javax.management.openmbean.TabularDataSupport;
+import javax.management.openmbean.TabularType;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpHistograms.AddressCount;
@@ -17,7 +21,11 @@ import org.tcpjmx.platform.TcpHistograms.PortCount;
  * Open types of the histograms. A state histogram is one {@link CompositeData} whose item names
  * are the eleven state names, so Jolokia renders it as {@code {"ESTABLISHED":12,"TIME_WAIT":3,...}};
  * the per-port and per-address breakdowns are arrays of flat {@code {localPort|remoteAddress,
- * state, count}} rows, one labelled series each for jmx_exporter.
+ * state, count}} rows, one labelled series each for jmx_exporter. The per-listening-port
+ * histograms are a {@link TabularData} indexed by {@code localPort} whose rows carry the port and
+ * the eleven state counts: Jolokia renders it as {@code {"8080": {"localPort": 8080,
+ * "ESTABLISHED": 12, ...}}}, and jmx_exporter turns the index into a label and each state into a
+ * value, since it reads attributes but never calls operations.
  */
 final class HistogramTypes {
     static final CompositeType STATES;
@@ -25,6 +33,8 @@ final class HistogramTypes {
     static final CompositeType ADDRESS_ROW;
     static final ArrayType<CompositeData[]> PORT_ROWS;
     static final ArrayType<CompositeData[]> ADDRESS_ROWS;
+    static final CompositeType PORT_HISTOGRAM;
+    static final TabularType PORT_HISTOGRAMS;
 
     static {
         TcpState[] states = TcpState.values();
@@ -49,6 +59,21 @@ final class HistogramTypes {
                     new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG});
             PORT_ROWS = ArrayType.getArrayType(PORT_ROW);
             ADDRESS_ROWS = ArrayType.getArrayType(ADDRESS_ROW);
+            String[] portNames = new String[states.length + 1];
+            String[] portDescriptions = new String[states.length + 1];
+            OpenType<?>[] portTypes = new OpenType<?>[states.length + 1];
+            portNames[0] = "localPort";
+            portDescriptions[0] = "Local port where a socket listens";
+            portTypes[0] = SimpleType.INTEGER;
+            System.arraycopy(names, 0, portNames, 1, states.length);
+            for (int i = 0; i < states.length; i++) {
+                portDescriptions[i + 1] = "Sockets on that local port in state " + states[i].name();
+            }
+            System.arraycopy(types, 0, portTypes, 1, states.length);
+            PORT_HISTOGRAM = new CompositeType("org.tcpjmx.PortStateHistogram",
+                    "Sockets on one local port per TCP state, every state present", portNames, portDescriptions, portTypes);
+            PORT_HISTOGRAMS = new TabularType("org.tcpjmx.PortStateHistograms",
+                    "Sockets per TCP state on each listening port, one row per port", PORT_HISTOGRAM, new String[] {"localPort"});
         } catch (OpenDataException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,6 +110,25 @@ final class HistogramTypes {
             out[i] = composite(ADDRESS_ROW, new String[] {"remoteAddress", "state", "count"},
                     new Object[] {r.remoteAddress(), r.state().name(), r.count()});
         }
+        return out;
+    }
+
+    static TabularData portHistograms(SortedMap<Integer, StateHistogram> byPort) {
+        TcpState[] states = TcpState.values();
+        String[] names = new String[states.length + 1];
+        names[0] = "localPort";
+        for (int i = 0; i < states.length; i++) {
+            names[i + 1] = states[i].name();
+        }
+        TabularDataSupport out = new TabularDataSupport(PORT_HISTOGRAMS);
+        byPort.forEach((port, h) -> {
+            Object[] values = new Object[names.length];
+            values[0] = port;
+            for (int i = 0; i < states.length; i++) {
+                values[i + 1] = h.count(states[i]);
+            }
+            out.put(composite(PORT_HISTOGRAM, names, values));
+        });
         return out;
     }
 

@@ -84,6 +84,12 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         }
         attribute(OpenAttribute.readOnly("OwnHistogram", "Sockets of this JVM (filter 'owned') per state, every state present",
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(histograms.own())));
+        attribute(OpenAttribute.readOnly("ByListeningPort", "Sockets per state on each local port where a socket listens"
+                + " (the host's server ports, IPv4 and IPv6 together), every state present; the lowest "
+                + ListeningPortCounts.PORT_LIMIT + " such ports, one row each keyed by localPort. For scrapers, which read"
+                + " attributes only; byLocalPort(filter) covers any port", HistogramTypes.PORT_HISTOGRAMS,
+                ctx -> HistogramTypes.portHistograms(ListeningPortCounts.count(platform, ListeningPortCounts.PORT_LIMIT)))
+                .withDescriptor("metricType=gauge", "units=sockets"));
         for (StateWatcher.Watch w : StateWatcher.Watch.values()) {
             attribute(OpenAttribute.writable(w.name + "Threshold", "Send " + THRESHOLD_EXCEEDED + " when " + w.what
                     + " exceed this count, and " + THRESHOLD_CLEARED + " when they fall back; 0 or negative: off (reads 0)",
