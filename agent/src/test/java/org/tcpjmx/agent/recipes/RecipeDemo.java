@@ -91,6 +91,21 @@ final class RecipeDemo implements AutoCloseable {
         return AgentCli.exec(cmd, env);
     }
 
+    /** The HTTP recipes and the JSON API page use curl; skip (saying so) where a machine has none. */
+    static void assumeCurl() {
+        boolean present;
+        try {
+            present = new ProcessBuilder("curl", "--version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0;
+        } catch (IOException e) {
+            present = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            present = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, "curl is not installed: the HTTP recipes need it");
+    }
+
     /** Runs a recipe against this demo's agent (TCPJMX_URL set). */
     AgentCli.Result recipe(String script, String... args) {
         return runRecipe(url, script, args);

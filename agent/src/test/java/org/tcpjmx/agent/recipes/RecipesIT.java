@@ -65,6 +65,7 @@ class RecipesIT {
 
     @Test
     void theCurlLinesAndTheRecipeTheDemoPrintsWork() {
+        RecipeDemo.assumeCurl();
         List<String> hints = demo.process().stdout().stream().filter(l -> l.startsWith("  curl ") || l.startsWith("  TCPJMX_URL="))
                 .map(String::trim).toList();
         assertEquals(4, hints.size(), "three curl lines and one recipe: " + demo.process().stdout());
@@ -79,6 +80,7 @@ class RecipesIT {
 
     @Test
     void theHistogramHasEveryStateAndTheDemosLeak() {
+        RecipeDemo.assumeCurl();
         Map<String, Long> histogram = pairs(succeeded(demo.recipe("histogram.sh")).out());
         assertEquals(STATES, histogram.keySet());
         assertTrue(histogram.get("LISTEN") >= 2, "the demo listens on two ports: " + histogram);
@@ -90,6 +92,7 @@ class RecipesIT {
 
     @Test
     void aFilteredQueryReturnsJustTheRowsAsked() throws Exception {
+        RecipeDemo.assumeCurl();
         try (Socket ours = new Socket(InetAddress.getLoopbackAddress(), demo.echoPort)) {
             AgentCli.Result r = succeeded(demo.recipe("query.sh",
                     "sport = :" + demo.echoPort + " and dport = :" + ours.getLocalPort(), "10"));
@@ -114,6 +117,7 @@ class RecipesIT {
 
     @Test
     void listThenDropListsFirstAndDropsOnlyTheListedConnectionsOfOnePort() throws Exception {
+        RecipeDemo.assumeCurl();
         List<Integer> ours = demo.leakCloseWait(2);
 
         AgentCli.Result listed = succeeded(demo.recipe("list-then-drop.sh", "CLOSE_WAIT"));
@@ -137,6 +141,7 @@ class RecipesIT {
 
     @Test
     void dropOneResetsTheClientOfThatConnection() throws Exception {
+        RecipeDemo.assumeCurl();
         try (Socket ours = new Socket(InetAddress.getLoopbackAddress(), demo.echoPort)) {
             BufferedReader echo = new BufferedReader(new InputStreamReader(ours.getInputStream(), StandardCharsets.UTF_8));
             OutputStream say = ours.getOutputStream();
@@ -163,6 +168,7 @@ class RecipesIT {
 
     @Test
     void kernelCountersByNameAndAll() {
+        RecipeDemo.assumeCurl();
         Map<String, Long> some = pairs(succeeded(demo.recipe("kernel-counters.sh", "TcpActiveOpens", "TcpExtListenOverflows",
                 "TcpCurrEstab")).out());
         assertEquals(Set.of("TcpActiveOpens", "TcpExtListenOverflows", "TcpCurrEstab"), some.keySet());
