@@ -105,14 +105,16 @@ class RunningAgentTest {
     }
 
     @Test
-    void aPolicyFileCanOpenOtherMBeans(@TempDir Path dir) throws Exception {
+    void aPolicyFileNarrowsButNeverOpensOtherMBeans(@TempDir Path dir) throws Exception {
         Path policy = Files.writeString(dir.resolve("access.xml"), "<restrict>"
                 + "<allow><mbean><name>java.lang:type=Runtime</name><attribute>Name</attribute></mbean></allow>"
                 + "<cors><allow-origin>http://console.example:9000</allow-origin><strict-checking/></cors></restrict>");
         agent = RunningAgent.start(AgentOptions.parse("port=0,policy=" + policy), SERVER);
         String url = agent.jolokiaUrl();
         Answer name = Http.get(url + "read/java.lang:type=Runtime/Name");
-        assertEquals(200, name.jolokiaStatus(), name.body());
+        assertEquals(403, name.jolokiaStatus(), "a policy cannot open another domain: " + name.body());
+        Answer diagnostic = Http.post(url, Http.exec("com.sun.management:type=DiagnosticCommand", "vmVersion"));
+        assertEquals(403, diagnostic.jolokiaStatus(), diagnostic.body());
         Answer console = Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://console.example:9000");
         assertEquals(200, console.jolokiaStatus(), console.body());
         assertEquals(List.of("http://console.example:9000"), console.headers().get("access-control-allow-origin"));

@@ -11,16 +11,16 @@ import org.jolokia.server.core.util.RequestType;
 /**
  * The agent's Jolokia access policy.
  * <ul>
- *   <li>Without a policy file only {@code org.tcpjmx} MBeans exist for HTTP clients: every other
- *       domain is hidden from {@code list}/{@code search} and refused for read, write and exec.</li>
+ *   <li>Only {@code org.tcpjmx} MBeans exist for HTTP clients, with or without a policy file: every
+ *       other domain is hidden from {@code list}/{@code search} and refused for read, write and exec.</li>
  *   <li>{@code exec} and {@code write} only by POST (a GET can be fired by any web page).</li>
  *   <li>{@code readOnly}: every operation of {@code org.tcpjmx:type=Drop} and every attribute write refused.</li>
  *   <li>Strict CORS: a request carrying an {@code Origin} (or {@code Referer}) is refused unless the
  *       policy lists that origin exactly; no wildcard ever.</li>
  *   <li>Only read, list, search, version, exec and write requests; no config or notification requests.</li>
  * </ul>
- * A policy file ({@code policy=FILE}) decides which MBeans, attributes, operations and client
- * addresses are allowed; the rules above still apply on top of it.
+ * A policy file ({@code policy=FILE}) narrows further: which {@code org.tcpjmx} MBeans, attributes,
+ * operations and client addresses are allowed, and which browser origins; the rules above still apply.
  *
  * <p>Jolokia instantiates restrictors by class name ({@code restrictorClass}), so the rules are handed
  * over through {@link #handOver(AccessRules)} on the thread that creates the Jolokia server.
@@ -104,14 +104,16 @@ public final class TcpJmxRestrictor implements Restrictor {
         return !visible(name);
     }
 
+    /**
+     * Only {@code org.tcpjmx}, whatever a policy file says: a policy narrows, never widens. A policy
+     * that allowed other domains would open, say, {@code DiagnosticCommand}'s {@code JVMTI.agent_load}
+     * (native code loaded into the host) to anyone who reaches the port.
+     */
     private boolean visible(ObjectName name) {
-        if (name == null) {
+        if (name == null || !DOMAIN.equals(name.getDomain())) {
             return false;
         }
-        if (rules.policy().isPresent()) {
-            return !rules.policy().get().isObjectNameHidden(name);
-        }
-        return DOMAIN.equals(name.getDomain());
+        return rules.policy().map(p -> !p.isObjectNameHidden(name)).orElse(true);
     }
 
     private static boolean isDropMBean(ObjectName name) {
