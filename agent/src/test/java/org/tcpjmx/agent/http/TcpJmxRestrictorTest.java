@@ -87,15 +87,17 @@ class TcpJmxRestrictorTest {
     }
 
     @Test
-    void aPolicyFileDecidesWhichMBeansAndOriginsButNotTheMethodOrReadOnly(@TempDir Path dir) throws Exception {
+    void aPolicyFileNarrowsMBeansAndDecidesOriginsButNotTheMethodOrReadOnlyOrOtherDomains(@TempDir Path dir) throws Exception {
         Path policy = Files.writeString(dir.resolve("access.xml"), "<restrict>\n"
                 + "  <cors><allow-origin>https://console.example:8443</allow-origin><strict-checking/></cors>\n"
                 + "  <allow><mbean><name>java.lang:type=Runtime</name><attribute>Name</attribute></mbean></allow>\n"
                 + "  <deny><mbean><name>org.tcpjmx:type=Settings</name><attribute>*</attribute></mbean></deny>\n"
                 + "</restrict>\n");
         TcpJmxRestrictor r = new TcpJmxRestrictor(AccessRules.of(true, Optional.of(policy)));
-        assertTrue(r.isAttributeReadAllowed(RUNTIME, "Name"));
+        assertFalse(r.isAttributeReadAllowed(RUNTIME, "Name"), "a policy never opens another domain");
+        assertTrue(r.isObjectNameHidden(RUNTIME));
         assertFalse(r.isAttributeReadAllowed(name("org.tcpjmx:type=Settings"), "TcpSyncookies"));
+        assertTrue(r.isAttributeReadAllowed(name("org.tcpjmx:type=States"), "Total"));
         assertTrue(r.isOriginAllowed("https://console.example:8443", true));
         assertFalse(r.isOriginAllowed("https://other.example", true));
         RequestMethod.set("POST");
