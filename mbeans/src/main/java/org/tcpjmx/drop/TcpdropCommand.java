@@ -1,7 +1,6 @@
 package org.tcpjmx.drop;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.model.TcpState;
@@ -84,20 +83,20 @@ public final class TcpdropCommand {
         if (args == null || dropper == null || out == null || err == null) {
             throw new IllegalArgumentException("tcpdrop needs arguments (possibly none), a dropper and two streams");
         }
-        Options o;
+        TcpdropArguments o;
         try {
-            o = Options.parse(args);
+            o = TcpdropArguments.parse(args);
         } catch (IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
-        if (o.help) {
+        if (o.help()) {
             out.print(usage());
             out.flush();
             return EX_OK;
         }
         DropReport report;
         try {
-            report = o.bulk() ? bulk(o, dropper) : dropper.dropOne(ConnectionSpec.of(o.positional));
+            report = o.bulk() ? bulk(o, dropper) : dropper.dropOne(ConnectionSpec.of(o.positional()));
         } catch (AddressResolutionException e) {
             err.print("tcpdrop: " + e.getMessage() + "\n");
             err.flush();
@@ -110,7 +109,7 @@ public final class TcpdropCommand {
             err.flush();
             return EX_FAILED;
         }
-        if (o.list) {
+        if (o.list()) {
             for (String c : report.commands()) {
                 out.print(c + "\n");
             }
@@ -128,139 +127,28 @@ public final class TcpdropCommand {
         return report.succeeded() ? EX_OK : EX_FAILED;
     }
 
-    private static DropReport bulk(Options o, TcpDropper dropper) {
-        List<String> stacks = new ArrayList<>(2);
-        for (String s : new String[] {o.stack, o.congestion}) {
-            if (s != null && stacks.stream().noneMatch(s::equalsIgnoreCase)) {
-                stacks.add(s);
-            }
-        }
+    private static DropReport bulk(TcpdropArguments o, TcpDropper dropper) {
+        List<String> stacks = o.stacks();
+        TcpState state = o.state().orElse(null);
         if (stacks.isEmpty()) {
-            return o.state == null ? dropper.dropAll(o.list) : dropper.dropState(o.state, o.list);
+            return state == null ? dropper.dropAll(o.list()) : dropper.dropState(state, o.list());
         }
         if (stacks.size() == 1) {
-            return o.state == null ? dropper.dropStack(stacks.get(0), o.list)
-                    : dropper.dropStackState(stacks.get(0), o.state, o.list);
+            return state == null ? dropper.dropStack(stacks.get(0), o.list())
+                    : dropper.dropStackState(stacks.get(0), state, o.list());
         }
         // -S and -C naming two different modules: on Linux both are the one module of a socket, so
         // nothing can match; still validated and run, so a typo is reported as such.
         Filter f = new Filter.And(TcpDropper.stackFilter(stacks.get(0)), TcpDropper.stackFilter(stacks.get(1)));
-        if (o.state != null) {
-            f = new Filter.And(TcpDropper.stateFilter(o.state), f);
+        if (state != null) {
+            f = new Filter.And(TcpDropper.stateFilter(state), f);
         }
-        return dropper.dropMatching(f, o.list);
+        return dropper.dropMatching(f, o.list());
     }
 
     private static int usageError(PrintStream err, String message) {
         err.print("tcpdrop: " + message + "\n" + usage());
         err.flush();
         return EX_USAGE;
-    }
-
-    /** The parsed command line. */
-    private static final class Options {
-        boolean all;
-        boolean list;
-        boolean help;
-        TcpState state;
-        String stack;
-        String congestion;
-        final List<String> positional = new ArrayList<>();
-
-        boolean bulk() {
-            return all || state != null || stack != null || congestion != null;
-        }
-
-        static Options parse(String[] args) {
-            Options o = new Options();
-            int i = 0;
-            while (i < args.length) {
-                String a = args[i];
-                if (a == null) {
-                    throw new IllegalArgumentException("argument " + (i + 1) + " is null");
-                }
-                if (a.equals("--")) {
-                    i++;
-                    break;
-                }
-                if (a.equals("-h") || a.equals("--help")) {
-                    o.help = true;
-                    return o;
-                }
-                if (a.length() < 2 || a.charAt(0) != '-') {
-                    break;
-                }
-                i++;
-                for (int k = 1; k < a.length(); k++) {
-                    char f = a.charAt(k);
-                    switch (f) {
-                        case 'a':
-                            o.all = true;
-                            break;
-                        case 'l':
-                            o.list = true;
-                            break;
-                        case 's':
-                        case 'S':
-                        case 'C': {
-                            String value;
-                            if (k + 1 < a.length()) {
-                                value = a.substring(k + 1);
-                            } else if (i < args.length && args[i] != null) {
-                                value = args[i++];
-                            } else {
-                                throw new IllegalArgumentException("option -" + f + " needs an argument");
-                            }
-                            k = a.length();
-                            if (f == 's') {
-                                o.state = droppableState(value);
-                            } else if (f == 'S') {
-                                o.stack = value;
-                            } else {
-                                o.congestion = value;
-                            }
-                            break;
-                        }
-                        default:
-                            throw new IllegalArgumentException("unknown option -" + f);
-                    }
-                }
-            }
-            for (; i < args.length; i++) {
-                if (args[i] == null) {
-                    throw new IllegalArgumentException("argument " + (i + 1) + " is null");
-                }
-                o.positional.add(args[i]);
-            }
-            if (o.bulk()) {
-                if (!o.positional.isEmpty()) {
-                    throw new IllegalArgumentException("-a, -s, -S and -C select connections themselves and take no "
-                            + "connection arguments, got " + o.positional);
-                }
-            } else if (o.list) {
-                throw new IllegalArgumentException("-l lists what -a, -s, -S or -C select; it does not take a connection");
-            } else if (o.positional.size() != 4 && o.positional.size() != 2) {
-                throw new IllegalArgumentException(o.positional.isEmpty() ? "missing arguments"
-                        : "expected 4 arguments (LADDR LPORT FADDR FPORT) or 2 (LADDR:LPORT FADDR:FPORT), got "
-                        + o.positional.size() + ": " + o.positional);
-            }
-            return o;
-        }
-
-        private static TcpState droppableState(String value) {
-            String valid = "; the state is one of SYN_SENT, SYN_RCVD, ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, "
-                    + "CLOSING, LAST_ACK, FIN_WAIT_2, TIME_WAIT";
-            TcpState s;
-            try {
-                s = TcpState.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-s '" + value + "': unknown state" + valid, e);
-            }
-            if (!TcpDropper.DROPPABLE_STATES.contains(s)) {
-                throw new IllegalArgumentException("-s " + value + ": " + (s == TcpState.LISTEN
-                        ? "listening sockets are never dropped" : "a CLOSED socket has no connection to drop") + valid);
-            }
-            return s;
-        }
     }
 }

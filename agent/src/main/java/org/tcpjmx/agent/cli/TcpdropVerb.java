@@ -1,9 +1,9 @@
 package org.tcpjmx.agent.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.tcpjmx.drop.TcpDropper;
+import org.tcpjmx.drop.TcpdropArguments;
 import org.tcpjmx.drop.TcpdropCommand;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatforms;
@@ -47,7 +47,7 @@ final class TcpdropVerb implements Command {
             console.err().print("tcpdrop: " + e.getMessage() + "\n" + TcpdropCommand.usage());
             return ExitStatus.USAGE;
         }
-        if (inv.help) {
+        if (inv.args.help()) {
             console.out().print(TcpdropCommand.usage());
             return ExitStatus.OK;
         }
@@ -58,7 +58,7 @@ final class TcpdropVerb implements Command {
             console.err().print("tcpdrop: " + e.getMessage() + "\n" + TcpdropCommand.usage());
             return ExitStatus.USAGE;
         }
-        return print(report, inv.list, console);
+        return print(report, inv.args.list(), console);
     }
 
     private static int print(Object report, boolean list, Console console) {
@@ -88,99 +88,29 @@ final class TcpdropVerb implements Command {
         return o instanceof List ? (List<?>) o : List.of();
     }
 
-    /** A tcpdrop command line (getopt rules, as {@link TcpdropCommand} parses it) turned into one Drop operation. */
+    /** A tcpdrop command line, parsed as {@link TcpdropCommand} parses it, turned into one Drop operation. */
     static final class Invocation {
-        boolean all;
-        boolean list;
-        boolean help;
-        TcpState state;
-        String stack;
-        String congestion;
-        final List<String> positional = new ArrayList<>();
+        final TcpdropArguments args;
 
-        static Invocation parse(List<String> args) {
-            Invocation o = new Invocation();
-            int i = 0;
-            while (i < args.size()) {
-                String a = args.get(i);
-                if (a.equals("--")) {
-                    i++;
-                    break;
-                }
-                if (a.equals("-h") || a.equals("--help")) {
-                    o.help = true;
-                    return o;
-                }
-                if (a.length() < 2 || a.charAt(0) != '-') {
-                    break;
-                }
-                i++;
-                for (int k = 1; k < a.length(); k++) {
-                    char f = a.charAt(k);
-                    if (f == 'a') {
-                        o.all = true;
-                    } else if (f == 'l') {
-                        o.list = true;
-                    } else if (f == 's' || f == 'S' || f == 'C') {
-                        String value;
-                        if (k + 1 < a.length()) {
-                            value = a.substring(k + 1);
-                        } else if (i < args.size()) {
-                            value = args.get(i++);
-                        } else {
-                            throw new IllegalArgumentException("option -" + f + " needs an argument");
-                        }
-                        k = a.length();
-                        if (f == 's') {
-                            o.state = droppableState(value);
-                        } else if (f == 'S') {
-                            o.stack = value;
-                        } else {
-                            o.congestion = value;
-                        }
-                    } else {
-                        throw new IllegalArgumentException("unknown option -" + f);
-                    }
-                }
-            }
-            o.positional.addAll(args.subList(i, args.size()));
-            if (o.bulk()) {
-                if (!o.positional.isEmpty()) {
-                    throw new IllegalArgumentException("-a, -s, -S and -C select connections themselves and take no connection arguments, got " + o.positional);
-                }
-            } else if (o.list) {
-                throw new IllegalArgumentException("-l lists what -a, -s, -S or -C select; it does not take a connection");
-            } else if (o.positional.size() != 4 && o.positional.size() != 2) {
-                throw new IllegalArgumentException(o.positional.isEmpty() ? "missing arguments"
-                        : "expected 4 arguments (LADDR LPORT FADDR FPORT) or 2 (LADDR:LPORT FADDR:FPORT), got " + o.positional.size());
-            } else {
-                // The arguments travel joined by spaces (dropSpec): an empty one would vanish and shift the others.
-                List<String> names = o.positional.size() == 4
-                        ? List.of("local address", "local port", "foreign address", "foreign port")
-                        : List.of("local address and port", "foreign address and port");
-                for (int k = 0; k < names.size(); k++) {
-                    if (o.positional.get(k).isBlank()) {
-                        throw new IllegalArgumentException("missing " + names.get(k));
-                    }
-                }
-            }
-            return o;
+        private Invocation(TcpdropArguments args) {
+            this.args = args;
         }
 
-        boolean bulk() {
-            return all || state != null || stack != null || congestion != null;
+        static Invocation parse(List<String> args) {
+            TcpdropArguments a = TcpdropArguments.parse(args.toArray(new String[0]));
+            if (!a.help() && !a.bulk()) {
+                a.requireNonBlankConnection();
+            }
+            return new Invocation(a);
         }
 
         Object send(MBeanAccess mbeans) {
-            if (!bulk()) {
-                return mbeans.exec(DROP, "dropSpec", String.join(" ", positional));
+            boolean list = args.list();
+            TcpState state = args.state().orElse(null);
+            if (!args.bulk()) {
+                return mbeans.exec(DROP, "dropSpec", String.join(" ", args.positional()));
             }
-            List<String> stacks = new ArrayList<>(2);
-            for (String s : new String[] {stack, congestion}) {
-                if (s != null && stacks.stream().noneMatch(s::equalsIgnoreCase)) {
-                    stacks.add(s);
-                }
-            }
+            List<String> stacks = args.stacks();
             if (stacks.isEmpty()) {
                 return state == null ? mbeans.exec(DROP, "dropAll", list) : mbeans.exec(DROP, "dropState", state.name(), list);
             }
@@ -191,20 +121,6 @@ final class TcpdropVerb implements Command {
             // -S and -C naming two modules: a socket has one, so nothing matches; the agent still validates both.
             String filter = "stack " + stacks.get(0) + " and stack " + stacks.get(1) + (state == null ? "" : " and state " + state.ssName());
             return mbeans.exec(DROP, "dropMatching", filter, list);
-        }
-
-        private static TcpState droppableState(String value) {
-            TcpState s;
-            try {
-                s = TcpState.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-s '" + value + "': " + e.getMessage(), e);
-            }
-            if (!TcpDropper.DROPPABLE_STATES.contains(s)) {
-                throw new IllegalArgumentException("-s " + value + ": " + (s == TcpState.LISTEN
-                        ? "listening sockets are never dropped" : "a CLOSED socket has no connection to drop"));
-            }
-            return s;
         }
     }
 }
