@@ -109,8 +109,12 @@ final class SizeRun {
                 r = BulkDrop.ss(platform, farm, dropWorkers);
                 break;
         }
-        if (r.left() != 0) {
+        if (r.left() != 0 && d != Dropper.SS) {
             throw new IllegalStateException(d.id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
+        }
+        if (r.left() != 0) {
+            // The peer's imperfection is a finding, not a reason to throw the whole run away.
+            System.err.println("note: " + d.id + " left " + r.left() + " of " + r.matched() + " farm sockets alive");
         }
         millis.get(d).add(r.millis());
         dropped.put(d, r.matched());
