@@ -106,15 +106,11 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             TcpConnection[] found = {null};
             Filter same = fourTuple(c);
-            for (IpFamily f : FAMILIES) {
-                if (f == c.family()) {
-                    procfs.read(f, LinuxConstants.ALL_STATES_MASK, row -> {
-                        if (found[0] == null && same.test(row)) {
-                            found[0] = row;
-                        }
-                    });
+            procfs.read(c.family(), LinuxConstants.ALL_STATES_MASK, row -> {
+                if (found[0] == null && same.test(row)) {
+                    found[0] = row;
                 }
-            }
+            });
             InodeSet own = fds.selfSocketInodes();
             return Optional.ofNullable(found[0]).map(r -> r.withOwned(own.contains(r.inode())));
         }
@@ -169,9 +165,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     private static Filter fourTuple(TcpConnection c) {
         return new Filter.And(
-                new Filter.And(new Filter.Host(Filter.Side.SOURCE, c.local().address(), c.local().addressLength() * 8, c.local().port()),
-                        new Filter.Host(Filter.Side.DESTINATION, c.remote().address(), c.remote().addressLength() * 8, c.remote().port())),
-                new Filter.All());
+                new Filter.Host(Filter.Side.SOURCE, c.local().address(), c.local().addressLength() * 8, c.local().port()),
+                new Filter.Host(Filter.Side.DESTINATION, c.remote().address(), c.remote().addressLength() * 8, c.remote().port()));
     }
 
     static TcpConnection toRow(InetDiagMessage m, InodeSet own) {
