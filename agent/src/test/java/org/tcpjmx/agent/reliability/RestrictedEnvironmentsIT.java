@@ -16,10 +16,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tcpjmx.agent.testing.AgentCli;
 import org.tcpjmx.agent.testing.Http;
 import org.tcpjmx.agent.testing.Http.Answer;
+import org.tcpjmx.agent.testing.Jdks;
 import org.tcpjmx.agent.testing.JvmProcess;
+import org.tcpjmx.testing.UnprivilegedJvm;
 import org.tcpjmx.model.TcpState;
 
 /**
@@ -45,13 +47,13 @@ class RestrictedEnvironmentsIT {
     private static final String AGENT = "org.tcpjmx:type=Agent";
     private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
     private static final String DROP = "org.tcpjmx:type=Drop";
-    private static final Path SETPRIV = Paths.get("/usr/bin/setpriv");
 
     @Test
     void withoutCapNetAdminTheTargetDropsItsOwnConnectionsAndIsDeniedOthers() throws Exception {
-        assumeTrue(Files.isExecutable(SETPRIV), "setpriv(1) is not installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "switching to user nobody needs root");
-        try (Targets.WorldReadable copy = new Targets.WorldReadable();
+        Optional<String> unavailable = UnprivilegedJvm.unavailableReason();
+        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+        try (UnprivilegedJvm.WorldReadableCopy copy = UnprivilegedJvm.WorldReadableCopy.of(
+                List.of(Paths.get(JvmProcess.agentJar()), Paths.get(JvmProcess.demoClassPath())));
              OwnConnections others = OwnConnections.open(1);
              JvmProcess demo = JvmProcess.start(unprivileged(copy))) {
             int demoPort = demo.awaitReady();
@@ -93,12 +95,11 @@ class RestrictedEnvironmentsIT {
     }
 
     /** {@code setpriv} to nobody:nogroup, no groups, no capabilities, then the demo with the agent. */
-    private static List<String> unprivileged(Targets.WorldReadable copy) {
-        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--", JvmProcess.java(), "-Djava.io.tmpdir=" + copy.tmp,
-                "-javaagent:" + copy.agentJar + "=port=0", "-cp", copy.demoClassPath(), "org.tcpjmx.examples.DemoServer"));
-        cmd.addAll(Targets.quietDemo());
-        return cmd;
+    private static List<String> unprivileged(UnprivilegedJvm.WorldReadableCopy copy) {
+        List<String> java = new ArrayList<>(List.of(JvmProcess.java(), "-Djava.io.tmpdir=" + copy.tmp(),
+                "-javaagent:" + copy.entries().get(0) + "=port=0", "-cp", copy.entries().get(1).toString(), "org.tcpjmx.examples.DemoServer"));
+        java.addAll(Targets.quietDemo());
+        return UnprivilegedJvm.asNobody(java);
     }
 
     /**
@@ -115,8 +116,9 @@ class RestrictedEnvironmentsIT {
             java = JvmProcess.java();
             options = List.of("-Djna.nosys=true", "-Djna.noclasspath=true", "-Djna.nounpack=true", "-Djna.boot.library.path=/nonexistent");
         } else {
-            assumeTrue(Files.isExecutable(JvmProcess.JAVA_25), "JDK 25 is not installed at " + JvmProcess.JAVA_25);
-            java = JvmProcess.JAVA_25.toString();
+            Optional<Jdks.Found> jdk = Jdks.atLeast(24);
+            assumeTrue(jdk.isPresent(), "--illegal-native-access needs JDK 24+: " + Jdks.whyNone(24));
+            java = jdk.get().java().toString();
             options = List.of("--illegal-native-access=deny");
         }
         List<String> jvm = new ArrayList<>(options);
