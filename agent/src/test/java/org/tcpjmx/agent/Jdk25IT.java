@@ -46,7 +46,7 @@ class Jdk25IT {
             Map<?, ?> agent = (Map<?, ?>) Http.get(url + "read/org.tcpjmx:type=Agent").value();
             assertEquals("netlink", agent.get("Backend"), agent.toString());
             assertTrue(String.valueOf(agent.get("NativeAccess")).startsWith("allowed with a warning"), agent.toString());
-            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + demoPort + " and state listening", 0));
+            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + demoPort + " and state listening", 0));
             assertEquals(1, ((List<?>) rows.value()).size(), rows.body());
 
             AgentCli.Result detach = AgentCli.run("detach", demo.pid());
@@ -68,7 +68,7 @@ class Jdk25IT {
             assertTrue(String.valueOf(agent.get("BackendDetail")).contains("--illegal-native-access=deny"), agent.toString());
             assertTrue(String.valueOf(agent.get("NativeAccess")).startsWith("refused"), agent.toString());
             assertEquals(Boolean.FALSE, agent.get("CanDropOthersSockets"), agent.toString());
-            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + demoPort + " and state listening", 0));
+            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + demoPort + " and state listening", 0));
             assertEquals(200, rows.jolokiaStatus(), rows.body());
             Map<?, ?> listener = (Map<?, ?>) ((List<?>) rows.value()).get(0);
             assertEquals("PROCFS", listener.get("backend"), rows.body());

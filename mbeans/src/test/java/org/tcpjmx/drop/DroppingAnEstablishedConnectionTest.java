@@ -181,9 +181,10 @@ class DroppingAnEstablishedConnectionTest {
         assertEquals(0, r.failed(), r.errors().toString());
         assertTrue(r.dropped() >= 2 && r.outcomes().stream().allMatch(o -> o.status() == DropStatus.DROPPED), r.toString());
         assertTrue(farm.table().isEmpty(), "no connection is left: " + farm.table());
-        for (int port : new int[] {p.listenerPort(), q.listenerPort()}) {
+        for (Pair x : List.of(p, q)) {
+            String address = x.flavor().rawAddress().length == 16 ? "[" + x.flavor().tableAddress() + "]" : x.flavor().tableAddress();
             List<TcpConnection> listeners = platform.connections(
-                    org.tcpjmx.filter.FilterParser.parse("state listening sport = :" + port), false);
+                    org.tcpjmx.filter.FilterParser.parse("state listening src " + address + ":" + x.listenerPort()), false);
             assertEquals(1, listeners.size(), "tcpdrop -a never drops listeners");
         }
     }

@@ -134,7 +134,7 @@ class RestrictedEnvironmentsIT {
             assertTrue(List.of((Object[]) capabilities(agent)).toString().contains("no socket can be dropped, not even this JVM's own"),
                     agent.toString());
 
-            Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "sport = :" + demoPort, 0));
+            Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort, 0));
             assertEquals(200, rows.jolokiaStatus(), rows.body());
             assertTrue(((List<?>) rows.value()).stream().map(r -> (Map<?, ?>) r)
                     .anyMatch(r -> "LISTEN".equals(r.get("state")) && "PROCFS".equals(r.get("backend")) && Boolean.TRUE.equals(r.get("owned"))),
@@ -146,7 +146,7 @@ class RestrictedEnvironmentsIT {
                 assertEquals(200, drop.jolokiaStatus(), "a report, not a server error: " + drop.body());
                 assertEquals(List.of("UNSUPPORTED"), statuses(drop), drop.body());
                 assertTrue(drop.body().contains("cannot make native calls"), drop.body());
-                Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "sport = :" + demoPort + " and dport = :" + mine.getLocalPort(), false));
+                Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + demoPort + " and dst 127.0.0.1:" + mine.getLocalPort(), false));
                 assertEquals(200, bulk.jolokiaStatus(), "a bulk drop reports the same: " + bulk.body());
                 assertEquals(List.of("UNSUPPORTED"), statuses(bulk), bulk.body());
                 mine.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
