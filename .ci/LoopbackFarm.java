@@ -1,10 +1,13 @@
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -46,8 +49,8 @@ public final class LoopbackFarm {
             children.add(pb.start());
         }
         for (Process c : children) {
-            String line = new String(c.getInputStream().readNBytes(64)).trim();
-            if (!line.startsWith("READY")) {
+            String line = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            if (line == null || !line.startsWith("READY")) {
                 throw new IllegalStateException("a farm child failed (pid " + c.pid() + "): " + line);
             }
         }
