@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code --leak-close-wait N}: N clients connect to a second listener whose handler reads to
- *       end of stream and never closes: the server side sits in CLOSE_WAIT (the classic socket leak);</li>
+ *       end of stream and never closes: the server side sits in CLOSE_WAIT (the classic socket leak);
+ *       {@code --leak-every SECONDS} leaks one more every SECONDS, a count that keeps growing;</li>
  *   <li>{@code --churn PER_SECOND}: short connections opened and closed by the client side, which
  *       leaves TIME_WAIT entries behind;</li>
  *   <li>{@code --idle N}: clients that connect and never say a word;</li>
@@ -83,14 +84,16 @@ public final class DemoServer {
             keep.add(new Socket(loopback, port));
         }
         int leakPort = -1;
-        if (options.leakCloseWait() > 0) {
+        if (options.leakCloseWait() > 0 || options.leakEverySeconds() > 0) {
             ServerSocket leaky = new ServerSocket(0, 128, loopback);
             leakPort = leaky.getLocalPort();
             daemon("demo-leaky-accept", () -> acceptLoop(leaky, this::neverClose));
             for (int i = 0; i < options.leakCloseWait(); i++) {
-                Socket s = new Socket(loopback, leakPort);
-                s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
-                s.close(); // our FIN; the leaky handler never answers with its own
+                leakOne(loopback, leakPort);
+            }
+            if (options.leakEverySeconds() > 0) {
+                int lp = leakPort;
+                daemon("demo-leak-every", () -> leakEvery(loopback, lp));
             }
         }
         if (options.churnPerSecond() > 0) {
@@ -117,6 +120,27 @@ public final class DemoServer {
             forever.await();
         }
         running = false;
+    }
+
+    /** A client that says bye and closes: our FIN; the leaky handler never answers with its own. */
+    private static void leakOne(InetAddress loopback, int leakPort) throws IOException {
+        Socket s = new Socket(loopback, leakPort);
+        s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+        s.close();
+    }
+
+    private void leakEvery(InetAddress loopback, int leakPort) {
+        while (running) {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(options.leakEverySeconds()));
+                leakOne(loopback, leakPort);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException e) {
+                out.println("demo: leaking a connection failed: " + e.getMessage());
+            }
+        }
     }
 
     private void printHints(int port) {
@@ -244,18 +268,19 @@ public final class DemoServer {
     }
 
     /** Parsed command-line switches. */
-    record DemoOptions(String host, int port, int clients, int idle, int leakCloseWait, int churnPerSecond,
-                       boolean stuckBackend, int durationSeconds) {
+    record DemoOptions(String host, int port, int clients, int idle, int leakCloseWait, int leakEverySeconds,
+                       int churnPerSecond, boolean stuckBackend, int durationSeconds) {
 
         static String usage() {
             return String.join("\n",
                     "usage: DemoServer [--host ADDR] [--port P] [--clients N] [--idle N] [--leak-close-wait N]",
-                    "                  [--churn PER_SECOND] [--stuck-backend] [--duration SECONDS]",
+                    "                  [--leak-every SECONDS] [--churn PER_SECOND] [--stuck-backend] [--duration SECONDS]",
                     "  --host ADDR           listen address (default 127.0.0.1)",
                     "  --port P              echo port (default 8080; 0 picks a free one)",
                     "  --clients N           chatty clients talking to the echo server (default 3)",
                     "  --idle N              clients that connect and stay silent (default 2)",
                     "  --leak-close-wait N   connections the server never closes: CLOSE_WAIT (default 0)",
+                    "  --leak-every SECONDS  leak one more such connection every SECONDS: a growing leak (default 0: never)",
                     "  --churn PER_SECOND    short connections per second, leaving TIME_WAIT (default 0)",
                     "  --stuck-backend       call a backend that never answers",
                     "  --duration SECONDS    exit after this long (default: run until killed)");
@@ -267,6 +292,7 @@ public final class DemoServer {
             int clients = 3;
             int idle = 2;
             int leak = 0;
+            int leakEvery = 0;
             int churn = 0;
             boolean stuck = false;
             int duration = 0;
@@ -291,6 +317,9 @@ public final class DemoServer {
                     case "--leak-close-wait":
                         leak = number(args, ++i, a, 0, 5000);
                         break;
+                    case "--leak-every":
+                        leakEvery = number(args, ++i, a, 0, 86400);
+                        break;
                     case "--churn":
                         churn = number(args, ++i, a, 0, 1000);
                         break;
@@ -301,7 +330,7 @@ public final class DemoServer {
                         throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
-            return new DemoOptions(host, port, clients, idle, leak, churn, stuck, duration);
+            return new DemoOptions(host, port, clients, idle, leak, leakEvery, churn, stuck, duration);
         }
 
         private static String value(String[] args, int i, String option) {
