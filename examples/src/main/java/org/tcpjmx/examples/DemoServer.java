@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -65,7 +66,13 @@ public final class DemoServer {
             System.exit(64);
             return;
         }
-        new DemoServer(options, System.out).run();
+        try {
+            new DemoServer(options, System.out).run();
+        } catch (BindException e) {
+            System.err.println("demo: cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
+                    + "); give --port another port, or --port 0 to pick a free one");
+            System.exit(1);
+        }
     }
 
     void run() throws Exception {
@@ -145,7 +152,17 @@ public final class DemoServer {
 
     private void printHints(int port) {
         String url = System.getProperty("tcpjmx.agent.url", "");
+        // Set by the agent at every start, attach and detach: "failed: WHY" when it could not start.
+        String status = System.getProperty("tcpjmx.agent.status", "");
         out.println("tcpjmx demo: echo server on " + options.host() + ":" + port + " (pid " + ProcessHandle.current().pid() + ")");
+        if (url.isEmpty() && status.startsWith("failed: ")) {
+            out.println("The tcpjmx agent was loaded but did not start: " + status.substring("failed: ".length()));
+            return;
+        }
+        if (url.isEmpty() && status.startsWith("running")) {
+            out.println("The tcpjmx agent runs without Jolokia (jolokia=false): its MBeans are in JConsole and VisualVM.");
+            return;
+        }
         if (url.isEmpty()) {
             out.println("The tcpjmx agent is not attached. Attach it with:");
             out.println("  java -jar agent/target/tcpjmx-agent.jar attach " + ProcessHandle.current().pid());
@@ -206,11 +223,34 @@ public final class DemoServer {
     }
 
     private void callStuckBackend(InetAddress host, int backendPort) {
+        long start = System.nanoTime();
         try (Socket s = new Socket(host, backendPort)) {
             s.getOutputStream().write("GET /slow\n".getBytes(StandardCharsets.US_ASCII));
-            s.getInputStream().read(); // blocks: the backend never answers
+            printStuckHints(s);
+            int b = s.getInputStream().read(); // blocks: the backend never answers
+            out.println("demo: the stuck backend call ended (read returned " + b + ")");
         } catch (IOException e) {
-            // dropped by an operator, as intended
+            // Dropped by an operator, as the walkthrough intends: the application's error handling takes over.
+            out.printf("demo: the stuck backend call failed after %d s: %s: %s (the connection was dropped)%n",
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), e.getClass().getSimpleName(), e.getMessage());
+        }
+        out.flush();
+    }
+
+    /** The exact lines that show and cut this one call, with its real addresses and ports. */
+    private void printStuckHints(Socket s) {
+        String local = s.getLocalAddress().getHostAddress();
+        String remote = s.getInetAddress().getHostAddress();
+        String url = System.getProperty("tcpjmx.agent.url", "");
+        String remoteOption = url.isEmpty() ? "" : "--url " + url + " ";
+        synchronized (out) {
+            out.println("demo: a call to the stuck backend hangs in a read on " + local + ":" + s.getLocalPort()
+                    + " -> " + remote + ":" + s.getPort() + ". See it, then cut it:");
+            out.println("  java -jar agent/target/tcpjmx-agent.jar table " + remoteOption + "'src " + local + ":" + s.getLocalPort()
+                    + " and dst " + remote + ":" + s.getPort() + "'");
+            out.println("  java -jar agent/target/tcpjmx-agent.jar tcpdrop " + remoteOption + local + " " + s.getLocalPort()
+                    + " " + remote + " " + s.getPort());
+            out.flush();
         }
     }
 
