@@ -3,7 +3,6 @@ package org.tcpjmx.agent.recipes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,15 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jolokia.json.JSONArray;
 import org.jolokia.json.JSONObject;
 import org.jolokia.json.parser.JSONParser;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tcpjmx.agent.testing.AgentCli;
+import org.tcpjmx.agent.testing.ExternalTools;
 
 /**
  * examples/prometheus/tcpjmx-alerts.yml with the real Prometheus (Debian's {@code prometheus}
@@ -40,11 +38,12 @@ import org.tcpjmx.agent.testing.AgentCli;
  * passes in 15 seconds with a scrape every second. The expressions are the file's own.
  */
 class PrometheusAlertsIT {
+    private static final String SKIPPED = "the Prometheus alert tests are skipped (Debian: apt-get install prometheus; .ci/run does)";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void theShippedRulesPassTheirOwnPromtoolTests() {
-        Path promtool = tool("promtool");
+        Path promtool = ExternalTools.require("promtool", SKIPPED);
         Path dir = RecipeDemo.examples().resolve("prometheus");
         AgentCli.Result r = AgentCli.exec(List.of(promtool.toString(), "test", "rules",
                 dir.resolve("tcpjmx-alerts.test.yml").toString()), Map.of());
@@ -54,7 +53,7 @@ class PrometheusAlertsIT {
 
     @Test
     void aRealPrometheusSeesTheLeakAlertFireForTheLeakingJvmOnly(@TempDir Path work) throws Exception {
-        Path prometheus = tool("prometheus");
+        Path prometheus = ExternalTools.require("prometheus", SKIPPED);
         Path exporter = Paths.get(System.getProperty("tcpjmx.it.jmx.exporter.jar", ""));
         assertTrue(Files.isRegularFile(exporter), "jmx_exporter javaagent missing (" + exporter + "): run through mvn verify");
         Path exporterConfig = RecipeDemo.examples().resolve("prometheus/tcpjmx.yaml");
@@ -140,21 +139,6 @@ class PrometheusAlertsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return r.body();
-    }
-
-    /** A Prometheus tool on the PATH; the test skips, saying why, on a machine without the package. */
-    private static Path tool(String name) {
-        Optional<Path> found = Optional.empty();
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path candidate = Paths.get(dir, name);
-            if (Files.isExecutable(candidate)) {
-                found = Optional.of(candidate);
-                break;
-            }
-        }
-        Assumptions.assumeTrue(found.isPresent(), name + " is not installed (Debian: apt-get install prometheus; .ci/run does):"
-                + " the Prometheus alert tests are skipped");
-        return found.get();
     }
 
     private static int freePort() throws IOException {
