@@ -15,6 +15,7 @@ class StatesWatchTest {
     void watchRefreshesTheHistogramCountTimesWithTheChange() throws Exception {
         CommandLineTest.Run r;
         try (ServerSocket ours = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(ours.isBound());
             r = CommandLineTest.run("states", "--watch", "1", "-n", "2", "--bars", "state", "listening");
         }
         assertEquals(0, r.status(), r.err());
