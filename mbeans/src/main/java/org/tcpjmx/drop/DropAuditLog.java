@@ -22,9 +22,8 @@ final class DropAuditLog {
 
     /**
      * Writes one line per outcome. A bulk drop writes its lines in records of up to
-     * {@value #AUDIT_LINES_PER_RECORD}: one SLF4J call per line cost more than the drops themselves
-     * (java.util.logging infers the caller and flushes each record), and 50,000 lines would make a
-     * bulk drop three times slower than ss -K.
+     * {@value #AUDIT_LINES_PER_RECORD}: one SLF4J call per line costs more than the drop itself
+     * (java.util.logging infers the caller and flushes each record; src/docs/benchmark.md has the figures).
      */
     static void outcomes(List<DropOutcome> outcomes, Requester requester) {
         String by = " by " + requester.describe();
