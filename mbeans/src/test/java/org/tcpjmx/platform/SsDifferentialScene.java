@@ -27,6 +27,8 @@ import org.tcpjmx.model.TcpConnection;
  */
 public final class SsDifferentialScene {
     private static final List<AutoCloseable> KEEP = new ArrayList<>();
+    private static long ssNanos;
+    private static long usNanos;
 
     private SsDifferentialScene() {
     }
@@ -53,8 +55,10 @@ public final class SsDifferentialScene {
         for (int i = 0; i < filters.size(); i++) {
             String f = filters.get(i);
             Set<String> ss;
+            long t0 = System.nanoTime();
             try {
                 ss = ss(f);
+                ssNanos += System.nanoTime() - t0;
             } catch (IOException e) {
                 // ss refuses it: so must we (an inet6: prefix makes every later address IPv6, in ss too).
                 String ours;
@@ -68,7 +72,9 @@ public final class SsDifferentialScene {
                 System.out.println("SSERR " + f + " | ss: " + e.getMessage().replace('\n', ' ') + " | we: " + ours);
                 continue;
             }
+            long t1 = System.nanoTime();
             Set<String> us = key(platform.connections(FilterParser.parse(f), false));
+            usNanos += System.nanoTime() - t1;
             System.out.println((ss.equals(us) ? "AGREE " : "DIFF ") + f + (ss.equals(us) ? "" : " | ss=" + ss + " | us=" + us));
             if (mixed.get(i) != null) {
                 boolean refused;
@@ -81,6 +87,7 @@ public final class SsDifferentialScene {
                 System.out.println((refused == mixed.get(i) ? "DROPCHECK-OK " : "DROPCHECK-WRONG ") + refused + " " + f);
             }
         }
+        System.out.println("TIMES ss " + ssNanos / 1_000_000 + " ms, tcpjmx " + usNanos / 1_000_000 + " ms");
         System.out.flush();
         for (AutoCloseable c : KEEP) {
             c.close();

@@ -62,7 +62,7 @@ class SsDifferentialTest {
         List<String> wrong = lines.stream().filter(l -> l.startsWith("DIFF ") || l.startsWith("SSERR ")
                 || l.startsWith("DROPCHECK-WRONG ")).collect(Collectors.toList());
         System.out.println("ss differential (seed " + seed + "): " + agree + " of " + (RANDOM_FILTERS + EXAMPLES.size())
-                + " filters select what ss selects; " + lines.stream().filter(l -> l.startsWith("SCENE")).findFirst().orElse(""));
+                + " filters select what ss selects; " + lines.stream().filter(l -> l.startsWith("SCENE") || l.startsWith("TIMES")).collect(Collectors.joining("; ")));
         assertEquals(List.of(), wrong, "seed " + seed + " (rerun with -Dtcpjmx.ssdiff.seed=" + seed + ")");
         assertEquals(RANDOM_FILTERS + EXAMPLES.size(), agree, String.join("\n", lines));
         assertTrue(lines.stream().filter(l -> l.startsWith("DROPCHECK-OK true")).count() > 20, "mixed filters were drawn");
