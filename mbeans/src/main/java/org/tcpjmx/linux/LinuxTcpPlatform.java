@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.ProcFdScanner.InodeSet;
@@ -14,7 +15,9 @@ import org.tcpjmx.model.IpFamily;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpSocketCounters;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.SocketTally;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
@@ -26,6 +29,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private static final IpFamily[] FAMILIES = {IpFamily.INET4, IpFamily.INET6};
     /** Linux state number to TcpState ordinal, -1 where undefined. */
     private static final int[] ORDINAL_BY_LINUX = new int[16];
+    private static final TcpState[] STATES = TcpState.values();
 
     static {
         java.util.Arrays.fill(ORDINAL_BY_LINUX, -1);
@@ -41,6 +45,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private final SockDiagReader netlink = new SockDiagReader();
     private final ProcNetTcpReader procfs = new ProcNetTcpReader();
     private final ProcFdScanner fds = new ProcFdScanner();
+    private final ProcNetSockstatReader sockstat = new ProcNetSockstatReader();
+    private final AtomicLong walks = new AtomicLong();
 
     public LinuxTcpPlatform(Backend backend, String detail) {
         this.backend = backend;
@@ -62,6 +68,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         InodeSet own = fds.selfSocketInodes();
         boolean evaluate = !plan.exact();
+        countWalk(plan.stateMask());
         if (backend == Backend.PROCFS) {
             for (IpFamily f : FAMILIES) {
                 procfs.read(f, plan.stateMask(), c -> {
@@ -87,6 +94,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
+            countWalk(plan.stateMask());
             netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
                 int s = m.state();
                 int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
@@ -102,10 +110,48 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     }
 
     @Override
+    public void tally(Filter filter, boolean withOwned, SocketTally tally) {
+        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        if (backend != Backend.NETLINK || !plan.exact()) {
+            TcpPlatform.super.tally(filter, withOwned, tally);
+            return;
+        }
+        InodeSet own = withOwned ? fds.selfSocketInodes() : InodeSet.EMPTY;
+        countWalk(plan.stateMask());
+        // No extension: the smallest messages the kernel sends, and only three fields read from each.
+        netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
+            int s = m.state();
+            int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+            if (ordinal < 0) {
+                throw new MalformedNetlinkException("socket with unknown state " + s);
+            }
+            tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
+        });
+    }
+
+    @Override
+    public Optional<TcpSocketCounters> socketCounters() {
+        return sockstat.read();
+    }
+
+    @Override
+    public long tableWalks() {
+        return walks.get();
+    }
+
+    /** A dump walks the connection table unless it asks for listeners only (the kernel then skips its ehash). */
+    private void countWalk(int stateMask) {
+        if (backend == Backend.PROCFS || (stateMask & ~(1 << TcpState.LISTEN.linuxNumber())) != 0) {
+            walks.incrementAndGet();
+        }
+    }
+
+    @Override
     public Optional<TcpConnection> lookup(TcpConnection c) {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             TcpConnection[] found = {null};
             Filter same = fourTuple(c);
+            countWalk(LinuxConstants.ALL_STATES_MASK);
             procfs.read(c.family(), LinuxConstants.ALL_STATES_MASK, row -> {
                 if (found[0] == null && same.test(row)) {
                     found[0] = row;
