@@ -10,7 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tcpjmx.linux.TcpSysctlReader.Tunable;
+import org.tcpjmx.model.Tunable;
 
 /** src/docs/tunables.md and {@link TcpSysctlReader#tunables()} are the same table. */
 class TunablesDocTest {
