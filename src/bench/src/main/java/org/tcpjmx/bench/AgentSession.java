@@ -137,8 +137,8 @@ final class AgentSession implements AutoCloseable {
     /** The histogram operation with an empty filter: one counting dump, no snapshot, the peer of the reads above. */
     static final String HISTOGRAM_EXEC = "{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=States\",\"operation\":\"histogram\","
             + "\"arguments\":[\"\"]}";
-    private static final Pattern TOTAL = Pattern.compile("\"Total\"\s*:\s*(\d+)");
-    private static final Pattern VALUE = Pattern.compile("\"value\"\s*:\s*(\d+)");
+    private static final Pattern TOTAL = Pattern.compile("\"Total\"\\s*:\\s*(\\d+)");
+    private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*(\\d+)");
 
     /** Sets States.SnapshotMaxAgeMillis: 0 makes every request walk, so each figure is one request's own cost. */
     void setSnapshotMaxAge(long millis) throws IOException, InterruptedException {
