@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.Errno;
 import org.tcpjmx.linux.LinuxTcpPlatform;
@@ -27,6 +27,7 @@ import org.tcpjmx.platform.TcpPlatform;
 import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.BlockedRead;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -36,17 +37,13 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * TIME_WAIT, a kernel that acknowledges and leaves the socket alive) are not, so for those the real
  * platform is used with only its destroy answer replaced by what such a kernel answers.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingOnOtherKernelsAndBackendsTest {
     private LoopbackConnections farm;
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(TcpPlatforms.open("netlink"));
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
+    void openFarm(LoopbackConnections farm) {
+        this.farm = farm;
     }
 
     @Test

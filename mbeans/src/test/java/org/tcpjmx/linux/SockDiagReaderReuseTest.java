@@ -32,8 +32,11 @@ class SockDiagReaderReuseTest {
              Socket client = new Socket(listener.getInetAddress(), listener.getLocalPort());
              Socket server = listener.accept()) {
             int port = listener.getLocalPort();
-            TcpConnection accepted = only(netlink.connections(FilterParser.parse("state established and sport = :" + port), false));
-            TcpConnection connecting = only(netlink.connections(FilterParser.parse("state established and dport = :" + port), false));
+            // Each end by its full 4-tuple: another process's socket may have either port on another address.
+            String serverEnd = "127.0.0.1:" + port;
+            String clientEnd = "127.0.0.1:" + client.getLocalPort();
+            TcpConnection accepted = only(netlink.connections(FilterParser.parse("state established and src " + serverEnd + " and dst " + clientEnd), false));
+            TcpConnection connecting = only(netlink.connections(FilterParser.parse("state established and src " + clientEnd + " and dst " + serverEnd), false));
             int before = openDescriptors();
             for (int i = 0; i < 200; i++) {
                 TcpConnection a = netlink.lookup(accepted).orElseThrow();

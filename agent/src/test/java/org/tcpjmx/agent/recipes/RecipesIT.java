@@ -95,7 +95,7 @@ class RecipesIT {
         RecipeDemo.assumeCurl();
         try (Socket ours = new Socket(InetAddress.getLoopbackAddress(), demo.echoPort)) {
             AgentCli.Result r = succeeded(demo.recipe("query.sh",
-                    "sport = :" + demo.echoPort + " and dport = :" + ours.getLocalPort(), "10"));
+                    "src 127.0.0.1:" + demo.echoPort + " and dst 127.0.0.1:" + ours.getLocalPort(), "10"));
             @SuppressWarnings("unchecked")
             Map<String, Object> answer = (Map<String, Object>) new JSONParser().parse(r.out());
             List<?> rows = (List<?>) answer.get("value");
@@ -107,7 +107,7 @@ class RecipesIT {
             assertEquals(Boolean.TRUE, row.get("owned"), "the demo JVM holds its end");
             assertTrue(((String) row.get("tcpdrop")).matches("tcpdrop \\S+ " + demo.echoPort + " \\S+ " + ours.getLocalPort()), row.toString());
         }
-        AgentCli.Result listeners = succeeded(demo.recipe("query.sh", "state listening and sport = :" + demo.leakPort));
+        AgentCli.Result listeners = succeeded(demo.recipe("query.sh", "state listening and src 127.0.0.1:" + demo.leakPort));
         assertTrue(listeners.out().contains("\"state\":\"LISTEN\""), listeners.out());
 
         AgentCli.Result bad = demo.recipe("query.sh", "state nonsense");
@@ -185,7 +185,7 @@ class RecipesIT {
 
     @Test
     void theCommandLineShowsStatesAndTableLocallyAndThroughTheAgent() {
-        String filter = "sport = :" + demo.leakPort;
+        String filter = "src 127.0.0.1:" + demo.leakPort;
         for (String mode : List.of("--local", "--url")) {
             String[] via = mode.equals("--url") ? new String[] {"--url", demo.url} : new String[] {"--local"};
             Map<String, Long> states = pairs(succeeded(demo.recipe("cli-states.sh", concat(via, filter))).out());

@@ -91,7 +91,7 @@ final class BulkDrop {
         return new Result((t1 - t0) / 1e6, rows.size(), platform.connections(filter, false).size());
     }
 
-    /** Drops with {@code ss -K state established '( sport = :P1 or ... )'}, output discarded. */
+    /** Drops with {@code ss -K state established '( src 127.0.0.1:P1 or ... )'}, output discarded. */
     static Result ss(TcpPlatform platform, SocketFarm farm, int workers) throws IOException {
         Filter filter = FilterParser.parse(filterText(farm, workers));
         long matched = platform.connections(filter, false).size();
