@@ -192,6 +192,8 @@ final class SizeRun {
                         () -> agent.post(AgentSession.SCRAPE_BULK)));
                 probes.add(new Probe("http.everything", "Jolokia GET " + AgentSession.EVERYTHING_PATH + " (the row table included)",
                         false, () -> agent.read(AgentSession.EVERYTHING_PATH)));
+                probes.add(new Probe("http.version", "Jolokia GET version: the HTTP round trip alone, no MBean", false,
+                        () -> agent.read("version")));
                 probes.add(new Probe("http.count", "Jolokia GET " + AgentSession.COUNT_PATH, false,
                         () -> agent.read(AgentSession.COUNT_PATH)));
                 probes.add(new Probe("http.timewait", "Jolokia GET " + AgentSession.TIME_WAIT_PATH, false,
@@ -239,11 +241,25 @@ final class SizeRun {
         ratio(t, rows, "snapshot (histogram, own, ports) time / histogram, in-process", "ours.snapshot", "ours.histogram", 1.2, true);
         ratio(t, rows, "read States (every attribute) / one histogram, over HTTP", "http.states", "http.histogram_exec", 1.2, true);
         ratio(t, rows, "read of every MBean but the row table / one histogram, over HTTP", "http.scrape", "http.histogram_exec", 1.5, true);
+        find(rows, "ours.counters").ifPresent(m -> t.add(new TargetCheck(size, "kernel counters (Count, TimeWait) in-process, ms",
+                m.value().median(), 10, true)));
         find(rows, "http.count").ifPresent(m -> t.add(new TargetCheck(size, "Connections.Count over HTTP, ms", m.value().median(), 10, true)));
         find(rows, "http.timewait").ifPresent(m -> t.add(new TargetCheck(size, "States.TimeWait over HTTP, ms", m.value().median(), 10, true)));
+        // What Count and TimeWait add to a bare HTTP round trip (Jolokia's version request).
+        beyond(t, rows, "Connections.Count over HTTP beyond the round trip (version), ms", "http.count");
+        beyond(t, rows, "States.TimeWait over HTTP beyond the round trip (version), ms", "http.timewait");
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;
+    }
+
+    private void beyond(List<TargetCheck> out, List<Measurement> rows, String name, String id) {
+        var a = find(rows, id);
+        var v = find(rows, "http.version");
+        if (a.isPresent() && v.isPresent()) {
+            out.add(new TargetCheck(size, name, a.get().value().median() - v.get().value().median(),
+                    a.get().value().min() - v.get().value().min(), 10, true));
+        }
     }
 
     private void ratio(List<TargetCheck> out, List<Measurement> rows, String name, String num, String den, double limit, boolean atMost) {

@@ -43,7 +43,7 @@ class BenchSmokeTest {
                 "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
         if (options.agentJar().isPresent()) {
             expected.addAll(List.of("http.histogram", "http.histogram_exec", "http.states", "http.scrape", "http.everything",
-                    "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
+                    "http.version", "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
         }
         assertEquals(expected.stream().sorted().toList(), rows.keySet().stream().sorted().toList(), "rows: " + rows.keySet());
 
