@@ -83,7 +83,8 @@ final class JmxBridgeDetector {
         if (!authenticate.trim().equalsIgnoreCase("false")) {
             return Optional.empty();
         }
-        return Optional.of("JMX remote connector on port " + port.trim() + " without authentication (" + JMX_PORT + "="
+        String where = port.trim().equals("0") ? "on a port picked at start-up" : "on port " + port.trim();
+        return Optional.of("JMX remote connector " + where + " without authentication (" + JMX_PORT + "="
                 + port.trim() + ", " + JMX_AUTHENTICATE + "=false)");
     }
 
