@@ -11,8 +11,6 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tcpjmx.linux.ProcNetSnmpReader;
-import org.tcpjmx.linux.TcpSysctlReader;
 
 /**
  * Registers the tcpjmx MBeans in an MBean server, in one call, with or without the agent:
@@ -122,8 +120,8 @@ public final class TcpJmx {
                 new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher)),
                 new Registered(server, STATES, states),
                 new Registered(dropServer, DROP, new DropBean(options)),
-                new Registered(server, STATISTICS, new StatisticsBean(new ProcNetSnmpReader())),
-                new Registered(server, SETTINGS, new SettingsBean(new TcpSysctlReader())));
+                new Registered(server, STATISTICS, new StatisticsBean(options.platform())),
+                new Registered(server, SETTINGS, new SettingsBean(options.platform())));
         List<Registered> done = new ArrayList<>();
         try {
             for (Registered b : beans) {
