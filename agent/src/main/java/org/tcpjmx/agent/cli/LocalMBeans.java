@@ -16,8 +16,11 @@ import org.tcpjmx.model.Requester;
 
 /**
  * The tcpjmx MBeans registered in a private MBeanServer of this process, so that the local commands
- * read this host's table through the very operations a remote agent serves. Calls run as
- * {@link #REQUESTER}, so that audit lines say the command line asked.
+ * read this host's table through the very operations a remote agent serves. The server is private
+ * ({@code newMBeanServer}: not listed by {@code MBeanServerFactory}, served by no bridge), so the
+ * Drop MBean sits in it beside the others: what an agent's {@code dropAccess=agent} keeps to its own
+ * endpoint is here kept to this command. Calls run as {@link #REQUESTER}, so that audit lines say
+ * the command line asked.
  */
 final class LocalMBeans implements MBeanAccess {
     /** The command line acting on this host by itself: surface {@code cli}, the user and process. */
@@ -29,7 +32,7 @@ final class LocalMBeans implements MBeanAccess {
 
     LocalMBeans() {
         try {
-            registration = TcpJmx.register(server, TcpJmxOptions.defaults());
+            registration = TcpJmx.register(server, server, TcpJmxOptions.defaults());
         } catch (RuntimeException e) {
             throw new CommandFailure("cannot read this host's TCP table: " + e.getMessage(), e);
         }
