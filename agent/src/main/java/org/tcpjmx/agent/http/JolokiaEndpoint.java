@@ -81,7 +81,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
         Optional<Authenticator> auth = options.authenticated()
                 ? Optional.of(new BasicCredentials(options.user(), options.password()))
                 : Optional.empty();
-        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins())), auth);
+        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins()), new RequestScopeFilter()), auth);
         JolokiaServer jolokia = null;
         try {
             TcpJmxRestrictor.handOver(rules);
