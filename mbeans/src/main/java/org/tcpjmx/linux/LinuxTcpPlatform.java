@@ -228,8 +228,14 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public void tally(Filter filter, boolean withOwned, SocketTally tally) {
-        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
-        if (backend != Backend.NETLINK || !plan.exact()) {
+        // Filters with ops an older kernel may refuse take the row path, which retries without them.
+        if (backend != Backend.NETLINK || InetDiagBytecode.usesNewOps(filter)) {
+            TcpPlatform.super.tally(filter, withOwned, tally);
+            return;
+        }
+        requireKnowable(filter);
+        InetDiagBytecode.Plan plan = plan(filter);
+        if (!plan.exact()) {
             TcpPlatform.super.tally(filter, withOwned, tally);
             return;
         }
