@@ -12,6 +12,7 @@ import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.model.SocketExtras;
 import org.tcpjmx.model.SocketMemory;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpInfo;
 
@@ -109,6 +110,9 @@ final class ConnectionRows {
     static final CompositeType ROW;
     /** One socket with the tcp_info figures, flat. */
     static final CompositeType ROW_WITH_INFO;
+    /** One socket with the process holding it (ss -tanp). */
+    static final CompositeType ROW_WITH_PROCESS;
+    static final ArrayType<CompositeData[]> TABLE_WITH_PROCESS;
     static final ArrayType<CompositeData[]> TABLE;
     static final ArrayType<CompositeData[]> TABLE_WITH_INFO;
 
@@ -124,6 +128,19 @@ final class ConnectionRows {
         try {
             ROW = new CompositeType("org.tcpjmx.Connection", "One TCP socket, as a row of ss -tan",
                     names.toArray(new String[0]), descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
+            List<String> pn = new ArrayList<>(names);
+            List<String> pd = new ArrayList<>(descriptions);
+            List<OpenType<?>> pt = new ArrayList<>(types);
+            pn.add("pid");
+            pd.add("ss -p: the process holding the socket (the lowest pid when several do); -1 when none does"
+                    + " (TIME_WAIT, request sockets) or its /proc/PID/fd cannot be read");
+            pt.add(SimpleType.LONG);
+            pn.add("command");
+            pd.add("ss -p: that process's command name; empty when pid is -1");
+            pt.add(SimpleType.STRING);
+            ROW_WITH_PROCESS = new CompositeType("org.tcpjmx.ConnectionWithProcess", "One TCP socket and its process (ss -tanp)",
+                    pn.toArray(new String[0]), pd.toArray(new String[0]), pt.toArray(new OpenType<?>[0]));
+            TABLE_WITH_PROCESS = ArrayType.getArrayType(ROW_WITH_PROCESS);
             names.add("hasInfo");
             descriptions.add("Whether the kernel gave tcp_info for this socket; when false every tcp_info figure is -1");
             types.add(SimpleType.BOOLEAN);
@@ -175,6 +192,22 @@ final class ConnectionRows {
     /** The row of a connection with its tcp_info figures. */
     static CompositeData rowWithInfo(TcpConnection c, long firstSeen) {
         return composite(ROW_WITH_INFO, c, firstSeen, true);
+    }
+
+    /** The row of a connection with the process holding it, if any. */
+    static CompositeData rowWithProcess(CompositeData base, SocketOwner owner) {
+        String[] keys = ROW.keySet().toArray(new String[0]);
+        String[] names = java.util.Arrays.copyOf(keys, keys.length + 2);
+        Object[] values = java.util.Arrays.copyOf(base.getAll(keys), keys.length + 2);
+        names[keys.length] = "pid";
+        values[keys.length] = owner == null ? UNKNOWN : owner.pid();
+        names[keys.length + 1] = "command";
+        values[keys.length + 1] = owner == null ? "" : owner.command();
+        try {
+            return new CompositeDataSupport(ROW_WITH_PROCESS, names, values);
+        } catch (OpenDataException e) {
+            throw new IllegalStateException("connection row does not fit its open type: " + e.getMessage(), e);
+        }
     }
 
     private static CompositeData composite(CompositeType type, TcpConnection c, long firstSeen, boolean withInfo) {
