@@ -78,7 +78,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
 
     @Override
     public final Object getAttribute(String name) throws AttributeNotFoundException {
-        return read(find(name), new ReadContext(1));
+        return read(find(name), ReadContext.of(this, 1));
     }
 
     @Override
@@ -87,7 +87,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (names == null) {
             return out;
         }
-        ReadContext context = new ReadContext(names.length);
+        ReadContext context = ReadContext.of(this, names.length);
         for (String name : names) {
             try {
                 out.add(new Attribute(name, read(find(name), context)));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.tcpjmx.filter.Filter;
@@ -19,7 +20,9 @@ import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpSocketCounters;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.SocketTally;
 import org.tcpjmx.model.Tunable;
 import org.tcpjmx.model.TunableValue;
 import org.tcpjmx.platform.TcpPlatform;
@@ -37,6 +40,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private static final IpFamily[] FAMILIES = {IpFamily.INET4, IpFamily.INET6};
     /** Linux state number to TcpState ordinal, -1 where undefined. */
     private static final int[] ORDINAL_BY_LINUX = new int[16];
+    private static final TcpState[] STATES = TcpState.values();
 
     static {
         java.util.Arrays.fill(ORDINAL_BY_LINUX, -1);
@@ -52,6 +56,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private final SockDiagReader netlink = new SockDiagReader();
     private final ProcNetTcpReader procfs = new ProcNetTcpReader();
     private final ProcFdScanner fds = new ProcFdScanner();
+    private final ProcNetSockstatReader sockstat = new ProcNetSockstatReader();
+    private final AtomicLong walks = new AtomicLong();
     private final ProcNetSnmpReader counters = new ProcNetSnmpReader();
     private final TcpSysctlReader sysctls = new TcpSysctlReader();
     /** Cleared when the kernel refused DEV_COND/MARK_COND/CGROUP_COND bytecode (older than 4.14/5.9). */
@@ -85,6 +91,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = plan(filter);
         InodeSet own = fds.selfSocketInodes();
         boolean evaluate = !plan.exact();
+        countWalk(plan.stateMask());
         if (backend == Backend.PROCFS) {
             for (IpFamily f : FAMILIES) {
                 procfs.read(f, plan.stateMask(), c -> {
@@ -129,6 +136,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         InetDiagBytecode.Plan plan = plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
+            countWalk(plan.stateMask());
             dump(filter, plan, SockDiagReader.EXT_NONE, p -> !p.exact()
                     ? rows(filter, p, fds.selfSocketInodes(), c -> counts[c.state().ordinal()]++)
                     : m -> {
@@ -219,6 +227,49 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     }
 
     @Override
+    public void tally(Filter filter, boolean withOwned, SocketTally tally) {
+        InetDiagBytecode.Plan plan = plan(filter);
+        if (backend != Backend.NETLINK || !plan.exact()) {
+            TcpPlatform.super.tally(filter, withOwned, tally);
+            return;
+        }
+        requireKnowable(filter);
+        InodeSet own = withOwned ? fds.selfSocketInodes() : InodeSet.EMPTY;
+        countWalk(plan.stateMask());
+        // No extension: the smallest messages the kernel sends, and only three fields read from each.
+        kernel(() -> {
+            dump(filter, plan, SockDiagReader.EXT_NONE, p -> !p.exact()
+                    ? rows(filter, p, own, c -> tally.add(c.state(), c.local().port(), c.owned()))
+                    : m -> {
+                        int s = m.state();
+                        int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                        if (ordinal < 0) {
+                            throw new MalformedNetlinkException("socket with unknown state " + s);
+                        }
+                        tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
+                    });
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<TcpSocketCounters> socketCounters() {
+        return sockstat.read();
+    }
+
+    @Override
+    public long tableWalks() {
+        return walks.get();
+    }
+
+    /** A dump walks the connection table unless it asks for listeners only (the kernel then skips its ehash). */
+    private void countWalk(int stateMask) {
+        if (backend == Backend.PROCFS || (stateMask & ~(1 << TcpState.LISTEN.linuxNumber())) != 0) {
+            walks.incrementAndGet();
+        }
+    }
+
+    @Override
     public Optional<TcpConnection> lookup(TcpConnection c) {
         return kernel(() -> find(c));
     }
@@ -227,6 +278,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             TcpConnection[] found = {null};
             Filter same = fourTuple(c);
+            countWalk(LinuxConstants.ALL_STATES_MASK);
             procfs.read(c.family(), LinuxConstants.ALL_STATES_MASK, row -> {
                 if (found[0] == null && same.test(row)) {
                     found[0] = row;
