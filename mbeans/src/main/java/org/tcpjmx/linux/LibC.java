@@ -30,5 +30,9 @@ final class LibC {
 
     static native int close(int fd);
 
+    static native int open(String path, int flags);
+
+    static native int setns(int fd, int nstype);
+
     static native String strerror(int errnum);
 }
