@@ -51,7 +51,7 @@ public final class LinuxProcessPlaces implements ProcessPlaces {
             return NetNamespaceSwitch.call(ns, "tcpjmx-netns-" + pid, work);
         } catch (NetNamespaceSwitch.SwitchFailure e) {
             boolean privilege = e.errno == Errno.EPERM || e.errno == Errno.EACCES;
-            String why = e.errno == Errno.ENOENT ? "process " + pid + " is gone" : "the kernel refused";
+            String why = e.errno == Errno.ENOENT ? "process " + pid + " is gone" : privilege ? "not permitted without CAP_SYS_ADMIN" : "the kernel refused";
             throw new NetworkEntryException("cannot enter the network namespace of process " + pid + ": " + why + ": " + e.getMessage(),
                     privilege);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

@@ -139,7 +139,7 @@ final class JolokiaClient implements MBeanAccess {
             throw e.getCause();
         } catch (NetworkEntryException e) {
             throw new CommandFailure(UrlReach.cannotEnter(pid, url.toString(),
-                    e.notPermitted() ? "this command may not enter it (" + e.getMessage() + ")" : e.getMessage()), e);
+                    e.notPermitted() ? "this command may not enter it (" + e.getMessage() + ")" : "entering it failed (" + e.getMessage() + ")"), e);
         }
     }
 
