@@ -112,7 +112,7 @@ final class JvmTargets {
         try {
             return ProcessPlaces.open().place(Long.parseLong(pid));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandFailure("JVM " + pid + ": " + e.getMessage(), e);
+            throw new CommandFailure("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
         }
     }
 
