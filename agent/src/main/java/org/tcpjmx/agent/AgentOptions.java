@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param readOnly whether drop operations are refused
  * @param policy a Jolokia access policy file replacing the built-in MBean visibility rules
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
+ * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
+ *     endpoint (default), or through every JMX surface of the JVM
  */
 public record AgentOptions(
         String host,
@@ -32,22 +34,23 @@ public record AgentOptions(
         String password,
         boolean readOnly,
         Optional<Path> policy,
-        boolean authNone) {
+        boolean authNone,
+        DropAccess dropAccess) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth");
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess");
 
     public AgentOptions {
-        if (host == null || user == null || password == null || policy == null) {
+        if (host == null || user == null || password == null || policy == null || dropAccess == null) {
             throw new IllegalArgumentException("agent options have no null fields");
         }
     }
 
-    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed, no auth. */
+    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed through it only, no auth. */
     public static AgentOptions defaults() {
         return parse("");
     }
@@ -96,7 +99,8 @@ public record AgentOptions(
                 }
             }
         }
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"));
+        DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -113,7 +117,8 @@ public record AgentOptions(
     @Override
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
-                + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "");
+                + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
+                + ",dropAccess=" + dropAccess.value();
     }
 
     private static Map<String, String> split(String text) {

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.Errno;
-import org.tcpjmx.linux.ProcFdScanner;
+import org.tcpjmx.linux.LinuxTcpPlatform;
 import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.DestroyResult;
+import org.tcpjmx.model.PlatformCapabilities;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.TunableValue;
 import org.tcpjmx.platform.TcpPlatform;
 import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.BlockedRead;
@@ -153,18 +158,38 @@ class DroppingOnOtherKernelsAndBackendsTest {
             }
 
             @Override
-            public int destroy(TcpConnection connection) {
-                return kernel.applyAsInt(connection);
+            public DestroyResult destroy(TcpConnection connection) {
+                return LinuxTcpPlatform.destroyResult(kernel.applyAsInt(connection));
             }
 
             @Override
-            public int disconnectOwned(TcpConnection connection) {
+            public DestroyResult disconnectOwned(TcpConnection connection) {
                 return real.disconnectOwned(connection);
             }
 
             @Override
-            public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+            public Map<Long, SocketOwner> socketOwners() {
                 return real.socketOwners();
+            }
+
+            @Override
+            public Map<String, Long> tcpCounters() {
+                return real.tcpCounters();
+            }
+
+            @Override
+            public List<Tunable> tunables() {
+                return real.tunables();
+            }
+
+            @Override
+            public Optional<TunableValue> read(Tunable tunable) {
+                return real.read(tunable);
+            }
+
+            @Override
+            public PlatformCapabilities capabilities() {
+                return real.capabilities();
             }
         };
     }

@@ -97,28 +97,6 @@ class ListeningPortHistogramsTest {
         }
     }
 
-    @Test
-    void aClientOnAnotherAddressWithTheListenersPortIsNotItsConnection() throws Exception {
-        TcpPlatform platform = TcpPlatforms.open();
-        InetAddress one = InetAddress.getByName("127.0.0.1");
-        try (ServerSocket service = new ServerSocket(0, 5, one);
-             ServerSocket elsewhere = new ServerSocket(0, 5, one);
-             Socket client = new Socket()) {
-            int port = service.getLocalPort();
-            // A client on 127.0.0.2 whose local port is the service's: a connection of its own, to another listener.
-            client.bind(new java.net.InetSocketAddress(InetAddress.getByName("127.0.0.2"), port));
-            client.connect(elsewhere.getLocalSocketAddress());
-            try (Socket accepted = elsewhere.accept()) {
-                StateHistogram counted = ListeningPortCounts.count(platform, Integer.MAX_VALUE).get(port);
-                assertEquals(1, counted.count(TcpState.LISTEN), counted.toString());
-                assertEquals(0, counted.count(TcpState.ESTABLISHED), "127.0.0.2:" + port + " is not the service's: " + counted);
-                assertEquals(1, counted.total(), counted.toString());
-                assertEquals(1, ListeningPortCounts.count(platform, Integer.MAX_VALUE).get(elsewhere.getLocalPort())
-                        .count(TcpState.ESTABLISHED), "the other listener's accepted end");
-            }
-        }
-    }
-
     private static OpenType<?> declaredType(RemoteJmx jmx) throws Exception {
         for (MBeanAttributeInfo a : jmx.connection.getMBeanInfo(STATES).getAttributes()) {
             if (a.getName().equals("ByListeningPort")) {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tcpjmx.linux.TcpSysctlReader.Tunable;
+import org.tcpjmx.model.Tunable;
 import org.tcpjmx.testing.ProjectLayout;
 
 /** src/docs/tunables.md and {@link TcpSysctlReader#tunables()} are the same table. */

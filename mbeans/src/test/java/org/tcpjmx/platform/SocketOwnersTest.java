@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.filter.FilterParser;
-import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.TcpConnection;
 
 /** The owning process of a socket, found on request by scanning /proc/PID/fd as ss -p does. */

@@ -519,20 +519,40 @@ public final class LoopbackConnections implements AutoCloseable {
         }
 
         @Override
-        public int destroy(TcpConnection connection) {
+        public org.tcpjmx.model.DestroyResult destroy(TcpConnection connection) {
             requireMine(connection);
             return platform.destroy(connection);
         }
 
         @Override
-        public int disconnectOwned(TcpConnection connection) {
+        public org.tcpjmx.model.DestroyResult disconnectOwned(TcpConnection connection) {
             requireMine(connection);
             return platform.disconnectOwned(connection);
         }
 
         @Override
-        public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+        public Map<Long, org.tcpjmx.model.SocketOwner> socketOwners() {
             return platform.socketOwners();
+        }
+
+        @Override
+        public Map<String, Long> tcpCounters() {
+            return platform.tcpCounters();
+        }
+
+        @Override
+        public List<org.tcpjmx.model.Tunable> tunables() {
+            return platform.tunables();
+        }
+
+        @Override
+        public java.util.Optional<org.tcpjmx.model.TunableValue> read(org.tcpjmx.model.Tunable tunable) {
+            return platform.read(tunable);
+        }
+
+        @Override
+        public org.tcpjmx.model.PlatformCapabilities capabilities() {
+            return platform.capabilities();
         }
 
         private void requireMine(TcpConnection c) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.agent.HostCapabilities;
 import org.tcpjmx.agent.testing.AgentCli;
-import org.tcpjmx.model.Backend;
+import org.tcpjmx.platform.TcpPlatforms;
 
 /**
  * Every script of examples/recipes, run for real with bash against the demo server with the agent
@@ -209,7 +209,7 @@ class RecipesIT {
 
     @Test
     void tcpdropListsAndThePipeIntoShDropsLocally() throws Exception {
-        assumeTrue(HostCapabilities.probe(Backend.NETLINK).canDropOthers(),
+        assumeTrue(HostCapabilities.probe(TcpPlatforms.open("netlink")).canDropOthers(),
                 "the command line's own JVM needs CAP_NET_ADMIN and SOCK_DESTROY to drop the demo's sockets");
         tcpdropPipe("--local");
     }
