@@ -83,7 +83,7 @@ class KernelFilterAgreementTest {
      * socket meets), the platform dumps unfiltered and evaluates everything, autobound included.
      */
     private static String javaOnly(String filter) {
-        return "( " + filter + " or stack no-such-congestion-control )";
+        return "( " + filter + " or stack no-such-cc )";
     }
 
     @Test
