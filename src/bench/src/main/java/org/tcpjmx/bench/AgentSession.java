@@ -19,7 +19,8 @@ final class AgentSession implements AutoCloseable {
     static final String HISTOGRAM_PATH = "read/org.tcpjmx:type=States/Histogram";
     private static final Pattern URL = Pattern.compile("(http://[^\\s\"']+)");
     private static final Pattern NUMBER_VALUE = Pattern.compile("\"[A-Z_]+\"\\s*:\\s*(\\d+)");
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    // A read of org.tcpjmx:* at a million sockets on a loaded machine takes tens of seconds.
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
     private final ChildJvm target;
     private final HttpClient http;
