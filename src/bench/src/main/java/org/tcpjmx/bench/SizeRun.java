@@ -1,6 +1,7 @@
 package org.tcpjmx.bench;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -181,7 +182,7 @@ final class SizeRun {
         }
         List<Measurement> rows = new ArrayList<>();
         if (options.agentJar().isPresent()) {
-            try (AgentSession agent = AgentSession.attach(options.agentJar().get())) {
+            try (AgentSession agent = AgentSession.attach(options.agentJar().get(), cpuWindow())) {
                 // Sharing off: each request below pays its own walk, so the ratios are one request's cost.
                 agent.setSnapshotMaxAge(0);
                 probes.add(new Probe("http.histogram", "Jolokia GET " + AgentSession.HISTOGRAM_PATH + " (attached JVM)", false,
@@ -201,6 +202,7 @@ final class SizeRun {
                 probes.add(new Probe("http.timewait", "Jolokia GET " + AgentSession.TIME_WAIT_PATH, false,
                         () -> agent.read(AgentSession.TIME_WAIT_PATH)));
                 rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
+                rows.addAll(cpuRows(agent));
                 rows.add(Measurement.timing(size, "agent.attach", "agent attach to first Jolokia answer",
                         Stats.single(agent.attachMillis()), -1, Double.NaN));
                 rows.add(Measurement.timing(size, "agent.attach_cli", "of which: the attach command, until it printed the URL and exited",
@@ -214,6 +216,37 @@ final class SizeRun {
             rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
         }
         return rows;
+    }
+
+    private static final Duration SCRAPE_EVERY = Duration.ofSeconds(15);
+
+    private Duration cpuWindow() {
+        return Duration.ofSeconds(options.cpuWindowSeconds());
+    }
+
+    /**
+     * The host JVM's CPU, % of one core, each over the same window: before the agent was attached
+     * (the peer), with the agent idle, with a threshold watched at the default interval, and with a
+     * jmx_exporter-like scrape (every MBean but the row table) every 15 s.
+     */
+    private List<Measurement> cpuRows(AgentSession agent) throws IOException, InterruptedException {
+        if (options.cpuWindowSeconds() == 0) {
+            return List.of();
+        }
+        Duration w = cpuWindow();
+        String per = " over " + w.toSeconds() + " s, % of one core (/proc/PID/stat utime+stime)";
+        List<Measurement> rows = new ArrayList<>();
+        rows.add(cpuRow("cpu.host_before", "host JVM CPU before attach (the peer)" + per, agent.cpuBeforeAttach()));
+        rows.add(cpuRow("cpu.agent_idle", "host JVM CPU, agent attached and idle" + per, agent.cpuIdle(w)));
+        rows.add(cpuRow("cpu.agent_watch", "host JVM CPU, CloseWaitThreshold watched at the default interval" + per,
+                agent.cpuWatching(w)));
+        rows.add(cpuRow("cpu.agent_scrape", "host JVM CPU, bulk read of every MBean but the rows every " + SCRAPE_EVERY.toSeconds()
+                + " s" + per, agent.cpuScraping(w, SCRAPE_EVERY)));
+        return rows;
+    }
+
+    private Measurement cpuRow(String id, String label, double percent) {
+        return new Measurement(size, id, label, Stats.single(percent), "%", -1, Double.NaN);
     }
 
     /** The farm's sockets are all there, as the kernel sees them, before anything is timed. */
@@ -250,6 +283,10 @@ final class SizeRun {
         // What Count and TimeWait add to a bare HTTP round trip (Jolokia's version request).
         beyond(t, rows, "Connections.Count over HTTP beyond the round trip (version), ms", "http.count");
         beyond(t, rows, "States.TimeWait over HTTP beyond the round trip (version), ms", "http.timewait");
+        find(rows, "cpu.agent_idle").ifPresent(m -> t.add(new TargetCheck(size, "host JVM CPU with the agent idle, % of one core",
+                m.value().median(), 1, true)));
+        find(rows, "cpu.agent_watch").ifPresent(m -> t.add(new TargetCheck(size,
+                "host JVM CPU with a threshold watched, % of one core", m.value().median(), 3, true)));
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;
