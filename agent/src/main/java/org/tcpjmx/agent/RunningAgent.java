@@ -46,6 +46,9 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     }
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
+        if (options.jolokia()) {
+            requireHttpServerModule(); // before anything is registered, and before Jolokia's classes load
+        }
         // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
         TcpPlatform platform = openWithoutLdconfig();
         String backendDetail = platform.backendDetail();
@@ -220,6 +223,20 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
         announce("detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
+    }
+
+    /**
+     * A modular application (started with {@code -m}) resolves only the modules its graph needs, and
+     * the agent cannot add one to a running JVM's boot layer: without {@code jdk.httpserver}, Jolokia's
+     * server classes are missing and the agent would fail with a bare NoClassDefFoundError.
+     */
+    private static void requireHttpServerModule() {
+        if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
+            throw new IllegalStateException("this JVM's module graph has no jdk.httpserver, which the agent's Jolokia"
+                    + " endpoint needs (a modular application started with -m resolves only what it requires): start it with"
+                    + " --add-modules jdk.httpserver, or load the agent with jolokia=false (MBeans only, for JConsole and"
+                    + " VisualVM)");
+        }
     }
 
     /**
