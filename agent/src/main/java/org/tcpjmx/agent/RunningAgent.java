@@ -60,7 +60,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                 management.addListener(e.address());
             }
             RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
-            HostCapabilities caps = HostCapabilities.probe(platform.backend());
+            HostCapabilities caps = HostCapabilities.probe(platform);
             server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
             agent.publish(caps);
             return agent;

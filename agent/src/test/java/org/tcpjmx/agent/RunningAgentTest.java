@@ -65,7 +65,7 @@ class RunningAgentTest {
                 assertEquals(405, refused.status(), get + " -> " + refused.body());
                 assertTrue(refused.body().contains("POST"), refused.body());
             }
-            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + port, 10));
+            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + port, 10));
             assertEquals(200, rows.jolokiaStatus(), rows.body());
             List<?> list = (List<?>) rows.value();
             assertEquals(1, list.size(), rows.body());

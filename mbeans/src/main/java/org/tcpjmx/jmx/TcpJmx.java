@@ -11,8 +11,6 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tcpjmx.linux.ProcNetSnmpReader;
-import org.tcpjmx.linux.TcpSysctlReader;
 
 /**
  * Registers the tcpjmx MBeans in an MBean server, in one call, with or without the agent:
@@ -103,8 +101,8 @@ public final class TcpJmx {
                 new Registered(CONNECTIONS, new ConnectionsBean(options.platform(), watcher)),
                 new Registered(STATES, states),
                 new Registered(DROP, new DropBean(options)),
-                new Registered(STATISTICS, new StatisticsBean(new ProcNetSnmpReader())),
-                new Registered(SETTINGS, new SettingsBean(new TcpSysctlReader())));
+                new Registered(STATISTICS, new StatisticsBean(options.platform())),
+                new Registered(SETTINGS, new SettingsBean(options.platform())));
         List<ObjectName> done = new ArrayList<>();
         try {
             for (Registered b : beans) {

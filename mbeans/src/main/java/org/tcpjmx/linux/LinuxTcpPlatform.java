@@ -2,25 +2,36 @@ package org.tcpjmx.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.ProcFdScanner.InodeSet;
-import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
 import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.DestroyResult;
+import org.tcpjmx.model.DestroyResult.Kind;
 import org.tcpjmx.model.IpFamily;
+import org.tcpjmx.model.PlatformCapabilities;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.TunableValue;
 import org.tcpjmx.platform.TcpPlatform;
+import org.tcpjmx.platform.TcpPlatformException;
+import org.tcpjmx.platform.TcpPlatforms;
 
 /**
  * The Linux TCP table: netlink sock_diag, or /proc/net/tcp* when netlink is unavailable. Kernel
  * filtering is used where the filter allows ({@link InetDiagBytecode}); the rest is evaluated here,
- * so callers always get exactly the filter's matches.
+ * so callers always get exactly the filter's matches. Netlink failures leave as
+ * {@link TcpPlatformException}, errnos as {@link DestroyResult}s: nothing above this class reads a
+ * Linux errno.
  */
 public final class LinuxTcpPlatform implements TcpPlatform {
     private static final IpFamily[] FAMILIES = {IpFamily.INET4, IpFamily.INET6};
@@ -41,6 +52,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private final SockDiagReader netlink = new SockDiagReader();
     private final ProcNetTcpReader procfs = new ProcNetTcpReader();
     private final ProcFdScanner fds = new ProcFdScanner();
+    private final ProcNetSnmpReader counters = new ProcNetSnmpReader();
+    private final TcpSysctlReader sysctls = new TcpSysctlReader();
 
     public LinuxTcpPlatform(Backend backend, String detail) {
         this.backend = backend;
@@ -59,6 +72,13 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public void forEach(Filter filter, boolean withInfo, Consumer<TcpConnection> sink) {
+        kernel(() -> {
+            walk(filter, withInfo, sink);
+            return null;
+        });
+    }
+
+    private void walk(Filter filter, boolean withInfo, Consumer<TcpConnection> sink) {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         InodeSet own = fds.selfSocketInodes();
         boolean evaluate = !plan.exact();
@@ -84,6 +104,10 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public StateHistogram histogram(Filter filter) {
+        return kernel(() -> count(filter));
+    }
+
+    private StateHistogram count(Filter filter) {
         InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
@@ -96,13 +120,17 @@ public final class LinuxTcpPlatform implements TcpPlatform {
                 counts[ordinal]++;
             });
         } else {
-            forEach(filter, false, c -> counts[c.state().ordinal()]++);
+            walk(filter, false, c -> counts[c.state().ordinal()]++);
         }
         return StateHistogram.of(counts);
     }
 
     @Override
     public Optional<TcpConnection> lookup(TcpConnection c) {
+        return kernel(() -> find(c));
+    }
+
+    private Optional<TcpConnection> find(TcpConnection c) {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             TcpConnection[] found = {null};
             Filter same = fourTuple(c);
@@ -131,36 +159,87 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     }
 
     @Override
-    public int destroy(TcpConnection c) {
+    public DestroyResult destroy(TcpConnection c) {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             // Without the cookie the kernel would match by 4-tuple and may fall back to the listener.
-            return Errno.EOPNOTSUPP;
+            return DestroyResult.of(Kind.NO_EXACT_ID, "no socket cookie");
         }
-        return netlink.destroy(c.family(), c.local().address(), c.local().port(), c.remote().address(),
-                c.remote().port(), c.ifindex(), c.cookie());
+        int rc = kernel(() -> netlink.destroy(c.family(), c.local().address(), c.local().port(), c.remote().address(),
+                c.remote().port(), c.ifindex(), c.cookie()));
+        return destroyResult(rc);
+    }
+
+    /** SOCK_DESTROY's answer (0 or an errno) in the model's terms. */
+    public static DestroyResult destroyResult(int rc) {
+        switch (rc) {
+            case 0: return DestroyResult.DESTROYED;
+            case Errno.ENOENT: return DestroyResult.of(Kind.GONE, Errno.name(rc));
+            case Errno.EPERM:
+            case Errno.EACCES: return DestroyResult.of(Kind.NOT_PERMITTED, Errno.name(rc));
+            case Errno.EOPNOTSUPP: return DestroyResult.of(Kind.UNSUPPORTED_BY_KERNEL, Errno.name(rc));
+            // Before Linux 6.0 SOCK_DESTROY answers EINVAL for TIME_WAIT (and other states it cannot handle).
+            case Errno.EINVAL: return DestroyResult.of(Kind.REFUSED_FOR_STATE, Errno.name(rc));
+            default: return DestroyResult.of(Kind.FAILED, Errno.name(rc));
+        }
     }
 
     @Override
-    public int disconnectOwned(TcpConnection c) {
+    public DestroyResult disconnectOwned(TcpConnection c) {
         OptionalInt fd = c.inode() > 0 ? fds.selfFdOf(c.inode()) : OptionalInt.empty();
         if (fd.isEmpty()) {
-            return Errno.ENOENT;
+            return DestroyResult.of(Kind.GONE, Errno.name(Errno.ENOENT));
         }
         // struct sockaddr with sa_family AF_UNSPEC: tcp_disconnect() sends a RST, the fd stays open.
         try (Memory addr = new Memory(16)) {
             addr.clear();
             int rc = LibC.connect(fd.getAsInt(), addr, 16);
-            return rc == 0 ? 0 : Native.getLastError();
+            return rc == 0 ? DestroyResult.DESTROYED : DestroyResult.of(Kind.FAILED, Errno.name(Native.getLastError()));
         } catch (LinkageError e) {
             // The /proc backend runs where JNA cannot load (no native library, native access denied):
-            // JNA's classes then fail to initialise, which must end in an errno, not escape to the caller.
-            return Errno.ENOSYS;
+            // JNA's classes then fail to initialise, which must end in a result, not escape to the caller.
+            return DestroyResult.of(Kind.NO_NATIVE_CALLS, Errno.name(Errno.ENOSYS));
         }
     }
 
     @Override
     public Map<Long, SocketOwner> socketOwners() {
         return fds.allSocketOwners();
+    }
+
+    @Override
+    public Map<String, Long> tcpCounters() {
+        return counters.tcpCounters();
+    }
+
+    @Override
+    public List<Tunable> tunables() {
+        return TcpSysctlReader.tunables();
+    }
+
+    @Override
+    public Optional<TunableValue> read(Tunable tunable) {
+        return sysctls.read(tunable);
+    }
+
+    @Override
+    public PlatformCapabilities capabilities() {
+        String release = System.getProperty("os.version", "");
+        // Asked only off netlink (which needs JNA anyway): when /proc was chosen by the property, JNA
+        // is assumed to work; when it came from JNA failing to load, loading it fails again here.
+        boolean nativeCalls = backend == Backend.NETLINK
+                || "procfs".equalsIgnoreCase(System.getProperty(TcpPlatforms.BACKEND_PROPERTY, "").trim())
+                || HostCapabilityReader.nativeCallsWork();
+        return new PlatformCapabilities(HostCapabilityReader.capNetAdmin(), release,
+                HostCapabilityReader.destroyConfig(release), nativeCalls);
+    }
+
+    /** Runs a kernel call, turning netlink's exceptions into the platform's. */
+    private static <T> T kernel(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (NetlinkException | MalformedNetlinkException e) {
+            throw new TcpPlatformException(e.getMessage(), e);
+        }
     }
 
     private static Filter fourTuple(TcpConnection c) {

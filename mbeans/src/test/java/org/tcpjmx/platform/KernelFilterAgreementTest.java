@@ -46,8 +46,11 @@ class KernelFilterAgreementTest {
         mapped.track(mapped.listener.accept());
         mapped.timeWait();
         assertTrue(c.isConnected());
+        // This test's sockets by their listeners' addresses and ports, never by port alone: the ::1
+        // listener's, and the dual-stack listener's (its IPv4-mapped connection and its ::1 one).
         // ss wants spaces around parentheses.
-        ours = "( sport = :" + a + " or dport = :" + a + " or sport = :" + b + " or dport = :" + b + " )";
+        ours = "( src [::1]:" + a + " or dst [::1]:" + a + " or src [::]:" + b + " or src [::1]:" + b + " or dst [::1]:" + b
+                + " or src 127.0.0.1:" + b + " or dst 127.0.0.1:" + b + " )";
     }
 
     @AfterAll

@@ -42,7 +42,7 @@ final class SizeRun {
         OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (SOCK_DESTROY each, one verifying dump, audit log)"),
         OURS_QUIET("drop.ours_quiet", "the same with the audit log off (drop logger at WARNING)"),
         PLATFORM("drop.platform", "tcpjmx one dump + TcpPlatform.destroy each (what ss -K does)"),
-        SS("drop.ss", "ss -K state established '( sport = :P ... )'");
+        SS("drop.ss", "ss -K state established '( src 127.0.0.1:P ... )'");
 
         final String id;
         final String label;
@@ -199,7 +199,7 @@ final class SizeRun {
     private void checkFarm(SocketFarm farm) {
         StringBuilder both = new StringBuilder();
         for (int p : farm.ports()) {
-            both.append(both.length() == 0 ? "" : " or ").append("sport = :").append(p).append(" or dport = :").append(p);
+            both.append(both.length() == 0 ? "" : " or ").append("src 127.0.0.1:").append(p).append(" or dst 127.0.0.1:").append(p);
         }
         long seen = platform.connections(FilterParser.parse("state established and ( " + both + " )"), false).size();
         if (seen != farm.established()) {
