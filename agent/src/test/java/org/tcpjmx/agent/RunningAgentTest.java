@@ -151,6 +151,40 @@ class RunningAgentTest {
         assertEquals(403, other.jolokiaStatus(), other.body());
     }
 
+    /** An MBean that answers with who is asking, as the drop audit lines see it. */
+    public interface RequesterProbeMBean {
+        String getRequester();
+    }
+
+    public static final class RequesterProbe implements RequesterProbeMBean {
+        @Override
+        public String getRequester() {
+            return org.tcpjmx.jmx.CurrentRequester.get().describe();
+        }
+    }
+
+    @Test
+    void everyJolokiaRequestRunsAsItsUserOrAnonymousAndItsClientAddressAndPort() throws Exception {
+        ObjectName probe = new ObjectName("org.tcpjmx:type=RequesterProbe");
+        SERVER.registerMBean(new RequesterProbe(), probe);
+        try {
+            agent = RunningAgent.start(AgentOptions.parse("port=0,user=ops,password=s3cret"), SERVER);
+            String url = agent.jolokiaUrl();
+            Answer get = Http.get(url + "read/" + probe + "/Requester", Http.basic("ops", "s3cret"));
+            assertTrue(String.valueOf(get.value()).matches("jolokia user=ops from 127\\.0\\.0\\.1:\\d+"), get.body());
+            Answer post = Http.post(url, Http.read(probe.toString(), "Requester"), Http.basic("ops", "s3cret"));
+            assertTrue(String.valueOf(post.value()).matches("jolokia user=ops from 127\\.0\\.0\\.1:\\d+"), post.body());
+            agent.close();
+            agent = null;
+            agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
+            Answer anonymous = Http.get(agent.jolokiaUrl() + "read/" + probe + "/Requester");
+            assertTrue(String.valueOf(anonymous.value()).matches("jolokia anonymous from 127\\.0\\.0\\.1:\\d+"), anonymous.body());
+            assertEquals("jmx-local in-process caller", SERVER.getAttribute(probe, "Requester"), "outside a request: nobody's");
+        } finally {
+            SERVER.unregisterMBean(probe);
+        }
+    }
+
     @Test
     void bulkDropsSpareBothEndsOfTheConnectionsToTheAgentsOwnPort() {
         agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
