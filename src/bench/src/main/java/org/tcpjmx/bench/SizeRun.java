@@ -181,9 +181,13 @@ final class SizeRun {
                 String h = agent.histogramUrl().toString();
                 URI base = URI.create(h.substring(0, h.length() - AgentSession.HISTOGRAM_PATH.length()));
                 rows.add(Measurement.timing(size, "http.small_new_connection", "Jolokia GET " + SmallReads.PATH + ", a new connection each (20 reads)",
-                        Stats.of(SmallReads.newConnections(base, 20)), -1, Double.NaN));
+                        Stats.of(SmallReads.newConnections(base, SmallReads.PATH, 20)), -1, Double.NaN));
                 rows.add(Measurement.timing(size, "http.small_keepalive", "Jolokia GET " + SmallReads.PATH + ", 20 reads over one keep-alive connection",
-                        Stats.of(SmallReads.keepAlive(base, 20)), -1, Double.NaN));
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.PATH, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_new_connection", "Jolokia GET version (no MBean work), a new connection each (20)",
+                        Stats.of(SmallReads.newConnections(base, SmallReads.VERSION, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_keepalive", "Jolokia GET version (no MBean work), 20 over one keep-alive connection",
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.VERSION, 20)), -1, Double.NaN));
                 rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
                         Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
             }
@@ -220,6 +224,7 @@ final class SizeRun {
         ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
         find(rows, "http.small_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read over keep-alive, p50 ms", m.value().median(), 2, true)));
+        ratio(t, rows, "small read: keep-alive / new connection", "http.small_keepalive", "http.small_new_connection", 1.0, true);
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;

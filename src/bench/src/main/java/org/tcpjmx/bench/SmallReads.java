@@ -19,33 +19,41 @@ import java.util.Locale;
  */
 final class SmallReads {
     static final String PATH = "read/org.tcpjmx:type=States/CloseWait";
+    /** No MBean work at all: what the HTTP server and Jolokia's dispatch cost alone. */
+    static final String VERSION = "version";
+    /** Reads before the timed ones, on the same connection (or as many connections): the JIT's, not the agent's, cost. */
+    static final int WARMUP = 20;
 
     private SmallReads() {
     }
 
-    /** Milliseconds of each of {@code n} reads over one connection. */
-    static List<Double> keepAlive(URI base, int n) throws IOException {
+    /** Milliseconds of each of {@code n} GETs of {@code path} over one connection, after {@link #WARMUP} untimed ones on it. */
+    static List<Double> keepAlive(URI base, String path, int n) throws IOException {
         List<Double> ms = new ArrayList<>();
         try (Socket s = connect(base)) {
             InputStream in = new BufferedInputStream(s.getInputStream());
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < WARMUP + n; i++) {
                 long t0 = System.nanoTime();
-                read(s.getOutputStream(), in, base, false);
-                ms.add((System.nanoTime() - t0) / 1e6);
+                read(s.getOutputStream(), in, base, path, false);
+                if (i >= WARMUP) {
+                    ms.add((System.nanoTime() - t0) / 1e6);
+                }
             }
         }
         return ms;
     }
 
-    /** Milliseconds of each of {@code n} reads, each on a new connection (connect included). */
-    static List<Double> newConnections(URI base, int n) throws IOException {
+    /** Milliseconds of each of {@code n} GETs of {@code path}, each on a new connection (connect included), after {@link #WARMUP} untimed ones. */
+    static List<Double> newConnections(URI base, String path, int n) throws IOException {
         List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < WARMUP + n; i++) {
             long t0 = System.nanoTime();
             try (Socket s = connect(base)) {
-                read(s.getOutputStream(), new BufferedInputStream(s.getInputStream()), base, true);
+                read(s.getOutputStream(), new BufferedInputStream(s.getInputStream()), base, path, true);
             }
-            ms.add((System.nanoTime() - t0) / 1e6);
+            if (i >= WARMUP) {
+                ms.add((System.nanoTime() - t0) / 1e6);
+            }
         }
         return ms;
     }
@@ -58,13 +66,13 @@ final class SmallReads {
         return s;
     }
 
-    private static void read(OutputStream out, InputStream in, URI base, boolean close) throws IOException {
-        out.write(("GET " + base.getPath() + PATH + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
+    private static void read(OutputStream out, InputStream in, URI base, String path, boolean close) throws IOException {
+        out.write(("GET " + base.getPath() + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort() + "\r\n"
                 + (close ? "Connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         String status = line(in);
         if (!status.startsWith("HTTP/1.1 200")) {
-            throw new IOException(base + PATH + " answered " + status);
+            throw new IOException(base + path + " answered " + status);
         }
         long length = -1;
         boolean chunked = false;
@@ -89,7 +97,7 @@ final class SmallReads {
             body = new String(length >= 0 ? in.readNBytes((int) length) : in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (!body.contains("\"status\":200")) {
-            throw new IOException(base + PATH + " answered " + body);
+            throw new IOException(base + path + " answered " + body);
         }
     }
 
