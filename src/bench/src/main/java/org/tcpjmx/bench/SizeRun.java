@@ -184,9 +184,9 @@ final class SizeRun {
                         Stats.of(SmallReads.newConnections(base, SmallReads.PATH, 20)), -1, Double.NaN));
                 rows.add(Measurement.timing(size, "http.small_keepalive", "Jolokia GET " + SmallReads.PATH + ", 20 reads over one keep-alive connection",
                         Stats.of(SmallReads.keepAlive(base, SmallReads.PATH, 20)), -1, Double.NaN));
-                rows.add(Measurement.timing(size, "http.version_new_connection", "Jolokia GET version (no MBean work), a new connection each (20)",
+                rows.add(Measurement.timing(size, "http.version_new_connection", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), a new connection each (20)",
                         Stats.of(SmallReads.newConnections(base, SmallReads.VERSION, 20)), -1, Double.NaN));
-                rows.add(Measurement.timing(size, "http.version_keepalive", "Jolokia GET version (no MBean work), 20 over one keep-alive connection",
+                rows.add(Measurement.timing(size, "http.version_keepalive", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), 20 over one keep-alive connection",
                         Stats.of(SmallReads.keepAlive(base, SmallReads.VERSION, 20)), -1, Double.NaN));
                 rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
                         Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
@@ -225,6 +225,8 @@ final class SizeRun {
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
         find(rows, "http.small_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read over keep-alive, p50 ms", m.value().median(), 2, true)));
         ratio(t, rows, "small read: keep-alive / new connection", "http.small_keepalive", "http.small_new_connection", 1.0, true);
+        find(rows, "http.version_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read without kernel work over keep-alive, p50 ms",
+                m.value().median(), 2, true)));
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;
