@@ -48,6 +48,10 @@ final class BoundedHttpServer extends HttpServer {
     private final Optional<Authenticator> authenticator;
     private final List<AgentHttpContext> contexts = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Each connection's deadline for what it is reading now; the acceptor closes those past it. */
+    private final java.util.Map<Socket, Deadline> deadlines = new ConcurrentHashMap<>();
+    /** How often the acceptor looks for connections past their deadline. */
+    private static final int SWEEP_MILLIS = 500;
     private volatile boolean stopped;
     private volatile Thread acceptor;
     private Executor executor;
@@ -104,11 +108,61 @@ final class BoundedHttpServer extends HttpServer {
         acceptor.start();
     }
 
+    /**
+     * A connection's deadline, in {@code System.nanoTime()} terms; {@link Long#MAX_VALUE} while its
+     * request is being handled (Jolokia's own time is not the client's to waste).
+     */
+    static final class Deadline {
+        private volatile long nanos = Long.MAX_VALUE;
+
+        void in(long millis) {
+            nanos = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        }
+
+        void none() {
+            nanos = Long.MAX_VALUE;
+        }
+
+        boolean passed(long now) {
+            long n = nanos;
+            return n != Long.MAX_VALUE && now - n > 0;
+        }
+    }
+
+    Deadline deadlineOf(Socket s) {
+        return deadlines.computeIfAbsent(s, k -> new Deadline());
+    }
+
+    /**
+     * Closes connections past their deadline. Reads time out by themselves; this bounds what a read
+     * timeout cannot: a TLS handshake or record trickled byte by byte, each byte within the timeout.
+     */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (java.util.Map.Entry<Socket, Deadline> e : deadlines.entrySet()) {
+            if (e.getValue().passed(now)) {
+                forget(e.getKey());
+            }
+        }
+    }
+
     private void acceptLoop() {
+        try {
+            listener.setSoTimeout(SWEEP_MILLIS);
+        } catch (IOException e) {
+            // Without it, the sweep runs only between accepts; reads still time out by themselves.
+        }
+        long lastSweep = System.nanoTime();
         while (!stopped) {
+            if (System.nanoTime() - lastSweep > java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS)) {
+                sweep();
+                lastSweep = System.nanoTime();
+            }
             Socket s;
             try {
                 s = listener.accept();
+            } catch (java.net.SocketTimeoutException e) {
+                continue;
             } catch (IOException e) {
                 if (stopped || listener.isClosed()) {
                     return;
@@ -160,6 +214,7 @@ final class BoundedHttpServer extends HttpServer {
 
     void forget(Socket s) {
         open.remove(s);
+        deadlines.remove(s);
         try {
             s.close();
         } catch (IOException e) {

@@ -17,6 +17,8 @@ import javax.net.ssl.SSLSocket;
  * idle timeout; anything slower closes the connection.
  */
 final class HttpConnection implements Runnable {
+    /** Beyond a read's own timeout, before the acceptor's sweep closes the connection. */
+    private static final int GRACE_MILLIS = 500;
     private final BoundedHttpServer server;
     private final Socket socket;
 
@@ -28,7 +30,9 @@ final class HttpConnection implements Runnable {
     @Override
     public void run() {
         HttpLimits limits = server.limits();
+        BoundedHttpServer.Deadline deadline = server.deadlineOf(socket);
         try {
+            deadline.in(limits.requestTimeoutMillis() + GRACE_MILLIS);
             TimedInput in = new TimedInput(socket, new BufferedInputStream(socket.getInputStream(), 8192));
             in.deadlineIn(limits.requestTimeoutMillis());
             if (socket instanceof SSLSocket) {
@@ -41,12 +45,14 @@ final class HttpConnection implements Runnable {
             while (!server.stopped()) {
                 if (!first) {
                     in.deadlineIn(limits.idleTimeoutMillis());
+                    deadline.in(limits.idleTimeoutMillis() + GRACE_MILLIS);
                 }
                 int b = in.read();
                 if (b < 0) {
                     return;
                 }
                 in.deadlineIn(limits.requestTimeoutMillis());
+                deadline.in(limits.requestTimeoutMillis() + GRACE_MILLIS);
                 if (!serve(b, in, out)) {
                     return;
                 }
@@ -87,6 +93,9 @@ final class HttpConnection implements Runnable {
         ExchangeState state = new ExchangeState(head, context.get(), (InetSocketAddress) socket.getRemoteSocketAddress(),
                 (InetSocketAddress) socket.getLocalSocketAddress(), body, out);
         HttpExchange exchange = socket instanceof SSLSocket ? new TlsExchange(state, ((SSLSocket) socket).getSession()) : new PlainExchange(state);
+        BoundedHttpServer.Deadline deadline = server.deadlineOf(socket);
+        // The handler's time is the agent's; a request body it reads is still bounded by TimedInput.
+        deadline.none();
         try {
             server.dispatch(exchange, state);
         } catch (RequestBody.TooLarge e) {

@@ -56,7 +56,7 @@ class HttpsIT {
                 "-storetype", "PKCS12", "-storepass", PASS);
 
         String options = "host=0.0.0.0,port=0,protocol=https,keystore=" + server + ",keystorePassword=" + PASS
-                + ",useSslClientAuthentication=true,user=ops,password=s3cret";
+                + ",useSslClientAuthentication=true,user=ops,password=s3cret,requestTimeout=2";
         try (JvmProcess demo = JvmProcess.demo(JvmProcess.java(), List.of(Targets.javaagent(options)), Targets.quietDemo().toArray(new String[0]))) {
             demo.awaitReady();
             String url = Targets.url(demo);
@@ -87,6 +87,44 @@ class HttpsIT {
                 InputStream in = plain.getInputStream();
                 byte[] got = readSome(in);
                 assertTrue(!new String(got, StandardCharsets.ISO_8859_1).startsWith("HTTP/"), "no HTTP answer over plain TCP");
+            }
+            // A client that trickles its handshake, a byte every 200 ms (each byte well within a read's
+            // timeout), is cut off after requestTimeout (2 s) all the same.
+            try (Socket slow = new Socket()) {
+                slow.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                long start = System.nanoTime();
+                Thread trickle = new Thread(() -> {
+                    // A TLS record header announcing a 512-byte ClientHello, then the rest one byte at a time.
+                    byte[] hello = new byte[5 + 512];
+                    hello[0] = 0x16;
+                    hello[1] = 0x03;
+                    hello[2] = 0x01;
+                    hello[3] = 0x02;
+                    hello[4] = 0x00;
+                    hello[5] = 0x01;
+                    try {
+                        for (byte b : hello) {
+                            slow.getOutputStream().write(b);
+                            slow.getOutputStream().flush();
+                            Thread.sleep(200);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // Closed by the agent: what is expected.
+                    }
+                });
+                trickle.setDaemon(true);
+                trickle.start();
+                slow.setSoTimeout(15_000);
+                try {
+                    while (slow.getInputStream().read() >= 0) {
+                        // An alert, if any, then the end.
+                    }
+                } catch (java.net.SocketException e) {
+                    // A reset is a close too.
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000L;
+                assertTrue(millis < 6000, "a trickled handshake is closed after requestTimeout, took " + millis + " ms");
+                trickle.interrupt();
             }
             // The agent still serves after the failed handshakes.
             HttpResponse<String> again = certified.send(HttpRequest.newBuilder(read).header("Authorization", basic).timeout(Duration.ofSeconds(20)).build(),
