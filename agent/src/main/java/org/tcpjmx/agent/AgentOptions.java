@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param readOnly whether drop operations are refused
  * @param policy a Jolokia access policy file replacing the built-in MBean visibility rules
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
+ * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
+ *     endpoint (default), or through every JMX surface of the JVM
  * @param http HTTP limits, admitted web origins and HTTPS ({@code maxConnections}, {@code requestTimeout},
  *     {@code idleTimeout}, {@code allowOrigin}, {@code protocol}, {@code keystore}, {@code keystorePassword},
  *     {@code useSslClientAuthentication}, {@code insecureAuth})
@@ -37,6 +39,7 @@ public record AgentOptions(
         boolean readOnly,
         Optional<Path> policy,
         boolean authNone,
+        DropAccess dropAccess,
         HttpOptions http) {
 
     /** Default bind address: loopback only. */
@@ -44,7 +47,7 @@ public record AgentOptions(
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth",
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
             "useSslClientAuthentication", "insecureAuth");
     /** The keys that configure HTTP, meaningless with {@code jolokia=false}. */
@@ -53,12 +56,12 @@ public record AgentOptions(
             "useSslClientAuthentication", "insecureAuth");
 
     public AgentOptions {
-        if (host == null || user == null || password == null || policy == null || http == null) {
+        if (host == null || user == null || password == null || policy == null || dropAccess == null || http == null) {
             throw new IllegalArgumentException("agent options have no null fields");
         }
     }
 
-    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed, no auth. */
+    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed through it only, no auth. */
     public static AgentOptions defaults() {
         return parse("");
     }
@@ -107,8 +110,9 @@ public record AgentOptions(
                 }
             }
         }
+        DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
         HttpOptions http = http(given);
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), http);
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess, http);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -203,6 +207,7 @@ public record AgentOptions(
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
                 + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
+                + ",dropAccess=" + dropAccess.value()
                 + ",maxConnections=" + http.maxConnections() + ",requestTimeout=" + http.requestTimeoutSeconds()
                 + ",idleTimeout=" + http.idleTimeoutSeconds()
                 + (http.allowedOrigins().isEmpty() ? "" : ",allowOrigin=" + String.join(",", http.allowedOrigins()))

@@ -244,6 +244,21 @@ class RunningAgentTest {
     }
 
     @Test
+    void byDefaultTheDropMBeanIsServedByTheAgentsJolokiaButNotInThePlatformMBeanServer() throws Exception {
+        agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
+        ObjectName drop = new ObjectName("org.tcpjmx:type=Drop");
+        assertFalse(SERVER.isRegistered(drop), "Drop in the platform MBeanServer");
+        assertTrue(SERVER.isRegistered(new ObjectName("org.tcpjmx:type=States")));
+        assertFalse(javax.management.MBeanServerFactory.findMBeanServer(null).stream().anyMatch(s -> s.isRegistered(drop)),
+                "Drop in an MBeanServer that MBeanServerFactory lists (where another Jolokia would find it)");
+        Answer listed = Http.post(agent.jolokiaUrl(), Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :1 and dport = :1", true));
+        assertEquals(200, listed.jolokiaStatus(), listed.body());
+        agent.close();
+        agent = RunningAgent.start(AgentOptions.parse("port=0,dropAccess=everywhere"), SERVER);
+        assertTrue(SERVER.isRegistered(drop));
+    }
+
+    @Test
     void withoutJolokiaOnlyTheMBeansAreRegistered() throws Exception {
         agent = RunningAgent.start(AgentOptions.parse("jolokia=false"), SERVER);
         assertEquals("", agent.jolokiaUrl());

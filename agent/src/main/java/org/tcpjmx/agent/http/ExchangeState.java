@@ -25,6 +25,7 @@ final class ExchangeState {
     final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final OutputStream out;
     private final boolean keepAliveAsked;
+    private final int idleTimeoutSeconds;
     InputStream requestBody;
     OutputStream responseBody;
     private ResponseBody body;
@@ -32,7 +33,7 @@ final class ExchangeState {
     volatile HttpPrincipal principal;
 
     ExchangeState(RequestHead head, AgentHttpContext context, InetSocketAddress remote, InetSocketAddress local,
-            RequestBody requestBody, OutputStream out) {
+            RequestBody requestBody, OutputStream out, int idleTimeoutSeconds) {
         this.head = head;
         this.context = context;
         this.remote = remote;
@@ -40,6 +41,7 @@ final class ExchangeState {
         this.requestBody = requestBody;
         this.out = out;
         this.keepAliveAsked = head.keepAlive();
+        this.idleTimeoutSeconds = idleTimeoutSeconds;
     }
 
     int responseCode() {
@@ -66,10 +68,17 @@ final class ExchangeState {
         responseCode = code;
         responseHeaders.remove("Content-Length");
         responseHeaders.remove("Transfer-Encoding");
-        boolean noBody = length < 0 || code == 204 || code == 304 || head.method().equalsIgnoreCase("HEAD");
+        boolean noBody = length < 0 || code == 204 || code == 304;
         boolean http11 = head.protocol().equals("HTTP/1.1");
         boolean untilClose = false;
-        if (noBody) {
+        if (head.method().equalsIgnoreCase("HEAD")) {
+            if (length > 0) {
+                responseHeaders.set("Content-Length", Long.toString(length));
+            } else if (length < 0) {
+                responseHeaders.set("Content-Length", "0");
+            }
+            body = ResponseBody.discarded(out);
+        } else if (noBody) {
             if (code != 204 && code != 304) {
                 responseHeaders.set("Content-Length", "0");
             }
@@ -86,6 +95,10 @@ final class ExchangeState {
         }
         boolean staysOpen = keepAliveAsked && !untilClose;
         responseHeaders.set("Connection", staysOpen ? "keep-alive" : "close");
+        if (staysOpen) {
+            // RFC 9112 9.3 leaves it to clients; this tells those that read it when the agent closes an idle connection.
+            responseHeaders.set("Keep-Alive", "timeout=" + idleTimeoutSeconds);
+        }
         StringBuilder h = new StringBuilder(256).append("HTTP/1.1 ").append(code).append(' ').append(StatusText.of(code)).append("\r\n");
         for (Map.Entry<String, List<String>> e : responseHeaders.entrySet()) {
             for (String v : e.getValue()) {

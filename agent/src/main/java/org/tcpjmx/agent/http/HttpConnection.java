@@ -91,7 +91,7 @@ final class HttpConnection implements Runnable {
             out.flush();
         }
         ExchangeState state = new ExchangeState(head, context.get(), (InetSocketAddress) socket.getRemoteSocketAddress(),
-                (InetSocketAddress) socket.getLocalSocketAddress(), body, out);
+                (InetSocketAddress) socket.getLocalSocketAddress(), body, out, Math.max(1, server.limits().idleTimeoutMillis() / 1000));
         HttpExchange exchange = socket instanceof SSLSocket ? new TlsExchange(state, ((SSLSocket) socket).getSession()) : new PlainExchange(state);
         BoundedHttpServer.Deadline deadline = server.deadlineOf(socket);
         // The handler's time is the agent's; a request body it reads is still bounded by TimedInput.

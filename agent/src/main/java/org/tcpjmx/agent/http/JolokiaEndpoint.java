@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.management.MBeanServer;
 import org.jolokia.jvmagent.JolokiaServer;
 import org.jolokia.jvmagent.JolokiaServerConfig;
 import org.jolokia.server.core.config.SystemPropertyMode;
@@ -47,6 +48,14 @@ public final class JolokiaEndpoint implements AutoCloseable {
      * @throws IllegalArgumentException when the access policy or the keystore is invalid
      */
     public static JolokiaEndpoint start(AgentOptions options) {
+        return start(options, List.of());
+    }
+
+    /**
+     * As {@link #start(AgentOptions)}, serving {@code agentOnly} beside the platform MBeanServer:
+     * MBeanServers no other JMX surface of the JVM reaches (see {@link AgentOnlyServerDetector}).
+     */
+    public static JolokiaEndpoint start(AgentOptions options, List<MBeanServer> agentOnly) {
         HttpOptions http = options.http();
         AccessRules rules = AccessRules.of(options.readOnly(), options.policy()).withOrigins(http.allowedOrigins());
         AgentThreadFactory threads = new AgentThreadFactory();
@@ -59,7 +68,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
         try {
             ServerSocket listener = http.tls().isPresent() ? TlsListener.open(http.tls().get()) : new ServerSocket();
             raw = new BoundedHttpServer(listener, new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), limits,
-                    threads, List.of(new RequestGuardFilter(rules.origins())), auth);
+                    threads, List.of(new RequestGuardFilter(rules.origins()), new RequestScopeFilter()), auth);
         } catch (BindException e) {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
                     + "); give port= a free port, or port=0 to pick one", e);
@@ -69,6 +78,12 @@ public final class JolokiaEndpoint implements AutoCloseable {
         JolokiaServer jolokia = null;
         try {
             TcpJmxRestrictor.handOver(rules);
+            AgentOnlyServerDetector.handOver(agentOnly);
+            // Jolokia looks for detectors through the context loader too: the platform loader's has
+            // none, so only the agent's own jars (AgentOnlyServerDetector) count, never the application's.
+            Thread current = Thread.currentThread();
+            ClassLoader previousLoader = current.getContextClassLoader();
+            current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
             try {
                 jolokia = new JolokiaServer(raw, config(options, raw.getAddress()), new Slf4jLogHandler()) {
                     {
@@ -80,6 +95,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
                 };
                 jolokia.start(false);
             } finally {
+                current.setContextClassLoader(previousLoader);
+                AgentOnlyServerDetector.clearHandOver();
                 TcpJmxRestrictor.clearHandOver();
             }
             raw.start();
@@ -110,10 +127,10 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("agentContext", CONTEXT);
         // Only for the URL Jolokia reports: the agent's server does the TLS.
         c.put("protocol", options.http().tls().isPresent() ? "https" : "http");
-        c.put("agentId", "tcpjmx-" + ProcessHandle.current().pid());
+        c.put("agentId", agentId());
         c.put("restrictorClass", TcpJmxRestrictor.class.getName());
-        // The platform MBeanServer is all the agent serves; detectors would probe the application's classes.
-        c.put("disableDetectors", "true");
+        // The one detector is the agent's own (AgentOnlyServerDetector, found in the agent's jars only).
+        c.put("disableDetectors", "false");
         c.put("discoveryEnabled", "false");
         c.put("debug", "false");
         c.put("includeStackTrace", "false");
@@ -123,6 +140,11 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("disabledServices", JolokiaSerializer.class.getName());
         // NEVER: the application's own jolokia.* system properties or JOLOKIA_* variables must not configure ours.
         return new JolokiaServerConfig(c, SystemPropertyMode.NEVER);
+    }
+
+    /** The Jolokia agent id of the agent in this JVM: its MBeans are named {@code jolokia:...,agent=ID}. */
+    public static String agentId() {
+        return "tcpjmx-" + ProcessHandle.current().pid();
     }
 
     /** The URL clients use, ending with '/'. */

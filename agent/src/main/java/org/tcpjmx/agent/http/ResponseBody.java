@@ -29,6 +29,11 @@ abstract class ResponseBody extends OutputStream {
         return new UntilClose(out);
     }
 
+    /** The body of an answer to HEAD: announced in the headers, never sent. */
+    static ResponseBody discarded(OutputStream out) {
+        return new Discarded(out);
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -151,6 +156,27 @@ abstract class ResponseBody extends OutputStream {
         @Override
         boolean complete() {
             return ended;
+        }
+    }
+
+    private static final class Discarded extends ResponseBody {
+        Discarded(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        void writeBody(byte[] b, int off, int len) {
+            // HEAD: the headers say what a GET would send; nothing follows them.
+        }
+
+        @Override
+        void end() {
+            // Nothing to end.
+        }
+
+        @Override
+        boolean complete() {
+            return true;
         }
     }
 
