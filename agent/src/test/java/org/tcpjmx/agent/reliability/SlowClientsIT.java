@@ -30,7 +30,9 @@ class SlowClientsIT {
             demo.awaitReady();
             String url = Targets.url(demo);
             String path = URI.create(url).getPath();
-            String read = path + "read/org.tcpjmx:type=States/Total";
+            // An MBean read without kernel work: what is timed is the server, not a dump of the host's
+            // socket table (with a million foreign sockets on the host, that alone takes seconds).
+            String read = path + "read/org.tcpjmx:type=Agent/Version";
             // Once before: the first read of a fresh JVM loads classes and opens netlink, which is not what is timed here.
             try (KeepAliveClient warm = new KeepAliveClient(url)) {
                 assertEquals(200, warm.get(read).status());
@@ -126,7 +128,7 @@ class SlowClientsIT {
             try (KeepAliveClient c = new KeepAliveClient(url)) {
                 int localPort = c.socket().getLocalPort();
                 for (int i = 0; i < 20; i++) {
-                    KeepAliveClient.Reply r = c.get(URI.create(url).getPath() + "read/org.tcpjmx:type=States/CloseWait");
+                    KeepAliveClient.Reply r = c.get(URI.create(url).getPath() + "read/org.tcpjmx:type=Agent/Version");
                     assertEquals(200, r.status(), r.body());
                     assertTrue(r.keepAlive(), "read " + i + " keeps the connection");
                     assertEquals(localPort, c.socket().getLocalPort());
