@@ -1,6 +1,7 @@
 package org.tcpjmx.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -207,6 +208,16 @@ final class SizeRun {
                         Stats.single(agent.attachMillis()), -1, Double.NaN));
                 rows.add(Measurement.timing(size, "agent.attach_cli", "of which: the attach command, until it printed the URL and exited",
                         Stats.single(agent.urlMillis()), -1, Double.NaN));
+                String h = agent.histogramUrl().toString();
+                URI base = URI.create(h.substring(0, h.length() - AgentSession.HISTOGRAM_PATH.length()));
+                rows.add(Measurement.timing(size, "http.small_new_connection", "Jolokia GET " + SmallReads.PATH + ", a new connection each (20 reads)",
+                        Stats.of(SmallReads.newConnections(base, SmallReads.PATH, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.small_keepalive", "Jolokia GET " + SmallReads.PATH + ", 20 reads over one keep-alive connection",
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.PATH, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_new_connection", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), a new connection each (20)",
+                        Stats.of(SmallReads.newConnections(base, SmallReads.VERSION, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_keepalive", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), 20 over one keep-alive connection",
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.VERSION, 20)), -1, Double.NaN));
                 rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
                         Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
             }
@@ -273,6 +284,10 @@ final class SizeRun {
         ratio(t, rows, "bulk drop (drop engine, audit log off) time / ss -K", "drop.ours_quiet", "drop.ss", 1.0, true);
         ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
+        find(rows, "http.small_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read over keep-alive, p50 ms", m.value().median(), 2, true)));
+        ratio(t, rows, "small read: keep-alive / new connection", "http.small_keepalive", "http.small_new_connection", 1.0, true);
+        find(rows, "http.version_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read without kernel work over keep-alive, p50 ms",
+                m.value().median(), 2, true)));
         ratio(t, rows, "snapshot (histogram, own, ports) time / histogram, in-process", "ours.snapshot", "ours.histogram", 1.2, true);
         ratio(t, rows, "read States (every attribute) / one histogram, over HTTP", "http.states", "http.histogram_exec", 1.2, true);
         ratio(t, rows, "read of every MBean but the row table / one histogram, over HTTP", "http.scrape", "http.histogram_exec", 1.5, true);
