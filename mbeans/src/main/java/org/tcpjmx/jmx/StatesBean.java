@@ -2,6 +2,7 @@ package org.tcpjmx.jmx;
 
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanRegistration;
@@ -12,6 +13,7 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
@@ -63,11 +65,17 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
     private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
     private final AtomicLong sequence = new AtomicLong();
 
-    StatesBean(ObjectName name, TcpPlatform platform) {
+    /** Heap one {localPort|remoteAddress, state, count} row costs until the answer has left. */
+    static final long COUNT_ROW_BYTES = 1 << 10;
+
+    private final AnswerBudget budget;
+
+    StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget) {
         super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
                 + " thresholds on watched counts send notifications");
         this.name = name;
         this.platform = platform;
+        this.budget = budget;
         this.histograms = new TcpHistograms(platform);
         this.watcher = new StateWatcher(platform, this::crossed);
 
@@ -114,11 +122,13 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
                 HistogramTypes.STATES, a -> HistogramTypes.states(platform.histogram(parse(a))), filter));
         operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state: rows of"
                 + " {localPort, state, count}, ports ascending, zero counts left out", HistogramTypes.PORT_ROWS,
-                a -> HistogramTypes.ports(histograms.byLocalPort(parse(a))), filter));
+                a -> counted("byLocalPort", a, () -> HistogramTypes.ports(histograms.byLocalPort(parse(a))), ""), filter));
         operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, for"
                 + " the addresses with the most sockets: rows of {remoteAddress, state, count}; sockets without a peer"
                 + " (listeners) left out", HistogramTypes.ADDRESS_ROWS,
-                a -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"))), filter,
+                a -> counted("byRemoteAddress", a,
+                        () -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"))),
+                        ", or keep fewer addresses with top"), filter,
                 new OpenParameter("top", "How many remote addresses to keep, most sockets first; 0 or less: all",
                         SimpleType.INTEGER)));
     }
@@ -130,6 +140,19 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
 
     private StateHistogram all(ReadContext ctx) {
         return ctx.memo("all", () -> platform.histogram(Filter.ALL));
+    }
+
+    /**
+     * A breakdown: one dump counted into one counter per distinct port or address (no row per
+     * socket), then refused, saying so, when its rows would not fit the answer budget.
+     */
+    private CompositeData[] counted(String what, Arguments a, Supplier<CompositeData[]> count, String orTop) {
+        try (AnswerBudget.Turn turn = budget.turn(what)) {
+            CompositeData[] rows = count.get();
+            turn.reserve(rows.length, 0, COUNT_ROW_BYTES, rows.length + " rows for " + (a.string("filter").isBlank()
+                    ? "every socket" : "'" + a.string("filter") + "'"), "Narrow the filter" + orTop);
+            return rows;
+        }
     }
 
     private static Filter parse(Arguments a) {

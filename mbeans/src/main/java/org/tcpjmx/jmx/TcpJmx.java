@@ -97,10 +97,10 @@ public final class TcpJmx {
                 throw alreadyRegistered(n);
             }
         }
-        StatesBean states = new StatesBean(STATES, options.platform());
+        StatesBean states = new StatesBean(STATES, options.platform(), options.answerBudget());
         StateWatcher watcher = states.watcher();
         List<Registered> beans = List.of(
-                new Registered(CONNECTIONS, new ConnectionsBean(options.platform(), watcher)),
+                new Registered(CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.answerBudget())),
                 new Registered(STATES, states),
                 new Registered(DROP, new DropBean(options)),
                 new Registered(STATISTICS, new StatisticsBean(new ProcNetSnmpReader())),
