@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tcpjmx.jmx.AnswerBudget;
 
 /**
  * The agent's options, {@code key=value,key=value}, the same for {@code -javaagent:jar=OPTIONS} and
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param readOnly whether drop operations are refused
  * @param policy a Jolokia access policy file replacing the built-in MBean visibility rules
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
+ * @param answerBudget {@code answerBudget=}: heap the answers may hold at once, bytes; 0 for the
+ *     default (10% of the max heap, at most 64 MiB)
  */
 public record AgentOptions(
         String host,
@@ -32,18 +35,23 @@ public record AgentOptions(
         String password,
         boolean readOnly,
         Optional<Path> policy,
-        boolean authNone) {
+        boolean authNone,
+        long answerBudget) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth");
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth",
+            "answerBudget");
 
     public AgentOptions {
         if (host == null || user == null || password == null || policy == null) {
             throw new IllegalArgumentException("agent options have no null fields");
+        }
+        if (answerBudget < 0) {
+            throw new IllegalArgumentException("answerBudget is 0 (the default) or a size in bytes, not " + answerBudget);
         }
     }
 
@@ -96,7 +104,9 @@ public record AgentOptions(
                 }
             }
         }
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"));
+        long answerBudget = given.containsKey("answerBudget") ? parseSize(given.get("answerBudget")) : 0;
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
+                answerBudget);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -113,7 +123,8 @@ public record AgentOptions(
     @Override
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
-                + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "");
+                + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
+                + (answerBudget > 0 ? ",answerBudget=" + answerBudget : "");
     }
 
     private static Map<String, String> split(String text) {
@@ -138,6 +149,26 @@ public record AgentOptions(
             }
         }
         return out;
+    }
+
+    /** {@code 32m}, {@code 512k}, {@code 1g} or bytes; at least {@link AnswerBudget#MIN_BYTES}. */
+    private static long parseSize(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : 1L << 30;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Math.multiplyExact(Long.parseLong(v), unit);
+            if (n >= AnswerBudget.MIN_BYTES) {
+                return n;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalArgumentException("answerBudget='" + value + "' is not a size of at least "
+                + (AnswerBudget.MIN_BYTES >> 10) + "k; give bytes or a number with k, m or g, e.g. answerBudget=32m");
     }
 
     private static int parsePort(String value) {

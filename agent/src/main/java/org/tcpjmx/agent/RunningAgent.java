@@ -10,6 +10,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
+import org.tcpjmx.jmx.AnswerBudget;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
 import org.tcpjmx.model.Backend;
@@ -51,7 +52,8 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                     + " so JNA cannot reach netlink; start it with --enable-native-access=ALL-UNNAMED for netlink";
         }
         ManagementConnections management = new ManagementConnections();
-        TcpJmx.Registration registration = TcpJmx.register(server, jmxOptions(platform, options.readOnly(), management));
+        TcpJmx.Registration registration = TcpJmx.register(server, jmxOptions(platform, options.readOnly(), management)
+                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults()));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {

@@ -12,7 +12,15 @@ final class TableFormat {
     private TableFormat() {
     }
 
+    /** Column widths every page starts from, so pages printed one after another mostly line up. */
+    private static final int[] MIN_WIDTH = {10, 6, 6, 21, 21};
+
     static void print(List<Map<String, Object>> rows, boolean info, PrintStream out) {
+        print(rows, info, out, true);
+    }
+
+    /** One page of rows; the header only when asked (the first page). */
+    static void print(List<Map<String, Object>> rows, boolean info, PrintStream out, boolean header) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"});
         for (Map<String, Object> r : rows) {
@@ -23,13 +31,13 @@ final class TableFormat {
                 endpoint(text(r, "localAddress"), text(r, "localPort")),
                 endpoint(text(r, "remoteAddress"), text(r, "remotePort"))});
         }
-        int[] width = new int[5];
+        int[] width = MIN_WIDTH.clone();
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
                 width[i] = Math.max(width[i], l[i].length());
             }
         }
-        for (int n = 0; n < lines.size(); n++) {
+        for (int n = header ? 0 : 1; n < lines.size(); n++) {
             String[] l = lines.get(n);
             out.printf("%-" + width[0] + "s %" + width[1] + "s %" + width[2] + "s %" + width[3] + "s %-" + width[4] + "s%n",
                     (Object[]) l);

@@ -72,7 +72,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
         Optional<Authenticator> auth = options.authenticated()
                 ? Optional.of(new BasicCredentials(options.user(), options.password()))
                 : Optional.empty();
-        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins())), auth);
+        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins()), new AnswerScopeFilter()), auth);
         JolokiaServer jolokia = null;
         try {
             TcpJmxRestrictor.handOver(rules);
