@@ -3,6 +3,7 @@ package org.tcpjmx.jmx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -87,7 +88,7 @@ public final class AnswerBudget {
      * reserved stay reserved until the request scope (if any) ends.
      *
      * @param what the request, for the busy message ("query", "Connections")
-     * @throws IllegalStateException when no turn came in time (busy)
+     * @throws RejectedExecutionException when no turn came in time (busy)
      */
     Turn turn(String what) {
         try {
@@ -118,7 +119,7 @@ public final class AnswerBudget {
          * @param matched what to tell the user about the rows, e.g. "100000 sockets match 'state established'"
          * @param narrow how to get a smaller answer, the end of the refusal's message
          * @throws IllegalArgumentException when the rows can never fit the budget
-         * @throws IllegalStateException when they would fit but other answers hold the room too long (busy)
+         * @throws RejectedExecutionException when they would fit but other answers hold the room too long (busy)
          */
         void reserve(long rows, long extraRows, long bytesPerRow, String matched, String narrow) {
             long asked = Math.multiplyExact(Math.max(0, rows), bytesPerRow);
@@ -146,6 +147,23 @@ public final class AnswerBudget {
                 reserved += need;
             }
             mine.add(new Reservation(need));
+        }
+
+        /** Gives back what this turn reserved beyond {@code rows} rows of {@code bytesPerRow}. */
+        void shrink(long rows, long bytesPerRow) {
+            long keep = rows * bytesPerRow;
+            long held = 0;
+            for (Reservation r : mine) {
+                held += r.need;
+            }
+            if (held > keep) {
+                synchronized (AnswerBudget.this) {
+                    reserved -= held - keep;
+                    AnswerBudget.this.notifyAll();
+                }
+                mine.clear();
+                mine.add(new Reservation(keep));
+            }
         }
 
         /** Ends the turn; the bytes go back now, or when the request scope on this thread ends. */
@@ -202,8 +220,9 @@ public final class AnswerBudget {
         };
     }
 
-    private IllegalStateException busy(String what, String why) {
-        return new IllegalStateException("busy: " + what + " waited " + waitMillis + " ms and was refused: " + why
+    /** A JDK type, so a client without our classes reads it; OpenMBeanBase passes it on without a trace in the log. */
+    private RejectedExecutionException busy(String what, String why) {
+        return new RejectedExecutionException("busy: " + what + " waited " + waitMillis + " ms and was refused: " + why
                 + "; try again shortly, or ask for fewer rows");
     }
 

@@ -2,7 +2,6 @@ package org.tcpjmx.jmx;
 
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanRegistration;
@@ -122,12 +121,13 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
                 HistogramTypes.STATES, a -> HistogramTypes.states(platform.histogram(parse(a))), filter));
         operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state: rows of"
                 + " {localPort, state, count}, ports ascending, zero counts left out", HistogramTypes.PORT_ROWS,
-                a -> counted("byLocalPort", a, () -> HistogramTypes.ports(histograms.byLocalPort(parse(a))), ""), filter));
+                a -> counted("byLocalPort", a, max -> HistogramTypes.ports(histograms.byLocalPort(parse(a), max)), ""),
+                filter));
         operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, for"
                 + " the addresses with the most sockets: rows of {remoteAddress, state, count}; sockets without a peer"
                 + " (listeners) left out", HistogramTypes.ADDRESS_ROWS,
                 a -> counted("byRemoteAddress", a,
-                        () -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"))),
+                        max -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"), max)),
                         ", or keep fewer addresses with top"), filter,
                 new OpenParameter("top", "How many remote addresses to keep, most sockets first; 0 or less: all",
                         SimpleType.INTEGER)));
@@ -142,16 +142,37 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         return ctx.memo("all", () -> platform.histogram(Filter.ALL));
     }
 
+    /** Counts into at most this many keys, and returns at most this many rows. */
+    private interface Breakdown {
+        CompositeData[] count(int maxKeys);
+    }
+
     /**
      * A breakdown: one dump counted into one counter per distinct port or address (no row per
-     * socket), then refused, saying so, when its rows would not fit the answer budget.
+     * socket), bounded while it counts: its rows (never more than the sockets matched) are reserved
+     * before counting, and the counting stops, refused, past the rows the budget holds.
      */
-    private CompositeData[] counted(String what, Arguments a, Supplier<CompositeData[]> count, String orTop) {
+    private CompositeData[] counted(String what, Arguments a, Breakdown breakdown, String orTop) {
+        String matchedText = a.string("filter").isBlank() ? "every socket" : "'" + a.string("filter") + "'";
         try (AnswerBudget.Turn turn = budget.turn(what)) {
-            CompositeData[] rows = count.get();
-            turn.reserve(rows.length, 0, COUNT_ROW_BYTES, rows.length + " rows for " + (a.string("filter").isBlank()
-                    ? "every socket" : "'" + a.string("filter") + "'"), "Narrow the filter" + orTop);
-            return rows;
+            long sockets = platform.histogram(parse(a)).total();
+            long fit = budget.rowsFitting(COUNT_ROW_BYTES);
+            long rows = Math.min(fit, sockets + Math.max(16, sockets / 50));
+            turn.reserve(rows, 0, COUNT_ROW_BYTES, sockets + " sockets match " + matchedText, "");
+            CompositeData[] out;
+            try {
+                out = breakdown.count((int) rows);
+            } catch (TcpHistograms.TooManyKeys e) {
+                throw new IllegalArgumentException(what + ": " + sockets + " sockets match " + matchedText + "; they have more"
+                        + " than " + e.limit() + " distinct keys, over what the answer budget of " + budget + " holds ("
+                        + fit + " rows). Narrow the filter" + orTop);
+            }
+            if (out.length > rows) {
+                throw new IllegalArgumentException(what + ": " + out.length + " rows for " + matchedText + ", over the "
+                        + rows + " the answer budget of " + budget + " holds. Narrow the filter" + orTop);
+            }
+            turn.shrink(out.length, COUNT_ROW_BYTES);
+            return out;
         }
     }
 

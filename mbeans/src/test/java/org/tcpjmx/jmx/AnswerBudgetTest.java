@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The budget's own rules: its default size, turns, reservations held by a request scope, busy refusals. */
@@ -23,7 +24,7 @@ class AnswerBudgetTest {
     void aThirdHeavyRequestWaitsThenIsRefusedAsBusy() {
         AnswerBudget b = new AnswerBudget(MIB, 50);
         try (AnswerBudget.Turn one = b.turn("query"); AnswerBudget.Turn two = b.turn("query")) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.turn("queryPage"));
+            RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> b.turn("queryPage"));
             assertTrue(e.getMessage().startsWith("busy: queryPage waited 50 ms"), e.getMessage());
         }
         b.turn("query").close();
@@ -38,7 +39,7 @@ class AnswerBudgetTest {
             }
             assertEquals(800L << 10, b.reservedBytes(), "the answer is still being serialized");
             try (AnswerBudget.Turn t = b.turn("query")) {
-                IllegalStateException e = assertThrows(IllegalStateException.class,
+                RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
                         () -> t.reserve(50, 0, 8 << 10, "50 sockets match", ""));
                 assertTrue(e.getMessage().contains("other answers hold 800 KiB of the 1.0 MiB answer budget"), e.getMessage());
             }
