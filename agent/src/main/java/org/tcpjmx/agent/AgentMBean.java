@@ -59,6 +59,9 @@ final class AgentMBean implements DynamicMBean {
                 () -> state.authenticated());
         add("ProtectedEndpoints", stringArray(), "Listeners whose connections bulk drops never cut: the agent's Jolokia port and the JVM's JMX remote ports",
                 () -> management.describe().toArray(new String[0]));
+        add("OtherJmxBridges", stringArray(), "Other bridges to this JVM's platform MBeanServer (another Jolokia, a JMX remote port"
+                + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
+                () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
 
         OpenMBeanAttributeInfoSupport[] attrs = attributes.entrySet().stream()
@@ -82,6 +85,11 @@ final class AgentMBean implements DynamicMBean {
         boolean authenticated();
 
         List<String> mbeans();
+
+        /** The entries of {@code OtherJmxBridges}. */
+        default List<String> otherJmxBridges() {
+            return List.of();
+        }
     }
 
     private void add(String name, OpenType<?> type, String description, Supplier<Object> value) {

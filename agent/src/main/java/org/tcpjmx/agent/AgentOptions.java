@@ -26,6 +26,8 @@ import org.tcpjmx.jmx.AnswerBudget;
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
  * @param answerBudget {@code answerBudget=}: heap the answers may hold at once, bytes; 0 for the
  *     default (10% of the max heap, at most 64 MiB)
+ * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
+ *     endpoint (default), or through every JMX surface of the JVM
  */
 public record AgentOptions(
         String host,
@@ -36,18 +38,19 @@ public record AgentOptions(
         boolean readOnly,
         Optional<Path> policy,
         boolean authNone,
-        long answerBudget) {
+        long answerBudget,
+        DropAccess dropAccess) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth",
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
             "answerBudget");
 
     public AgentOptions {
-        if (host == null || user == null || password == null || policy == null) {
+        if (host == null || user == null || password == null || policy == null || dropAccess == null) {
             throw new IllegalArgumentException("agent options have no null fields");
         }
         if (answerBudget < 0) {
@@ -55,7 +58,7 @@ public record AgentOptions(
         }
     }
 
-    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed, no auth. */
+    /** Every option at its default: loopback, port 8778, Jolokia on, drops allowed through it only, no auth. */
     public static AgentOptions defaults() {
         return parse("");
     }
@@ -105,8 +108,9 @@ public record AgentOptions(
             }
         }
         long answerBudget = given.containsKey("answerBudget") ? parseSize(given.get("answerBudget")) : 0;
+        DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
         AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
-                answerBudget);
+                answerBudget, dropAccess);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -124,7 +128,7 @@ public record AgentOptions(
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
                 + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
-                + (answerBudget > 0 ? ",answerBudget=" + answerBudget : "");
+                + ",dropAccess=" + dropAccess.value() + (answerBudget > 0 ? ",answerBudget=" + answerBudget : "");
     }
 
     private static Map<String, String> split(String text) {

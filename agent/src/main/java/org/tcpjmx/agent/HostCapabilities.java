@@ -1,26 +1,19 @@
 package org.tcpjmx.agent;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.tcpjmx.model.Backend;
-import org.tcpjmx.platform.TcpPlatforms;
+import org.tcpjmx.model.PlatformCapabilities;
+import org.tcpjmx.platform.TcpPlatform;
 
 /**
- * What this JVM may do to the host's sockets, worked out without touching any socket: the
- * capability set of the process, the kernel's version and build options, the backend in use.
+ * What this JVM may do to the host's sockets, worked out without touching any socket from what the
+ * platform reports (the capability set of the process, the kernel's version and build options) and
+ * the backend in use.
  *
  * @param capNetAdmin whether CAP_NET_ADMIN is in the effective set ({@code CapEff}, bit 12)
  * @param kernelRelease {@code uname -r}
@@ -38,20 +31,16 @@ public record HostCapabilities(
         boolean canDropTimeWait,
         List<String> detail) {
 
-    /** Bit of CAP_NET_ADMIN in the capability masks (linux/capability.h). */
-    static final int CAP_NET_ADMIN = 12;
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     public HostCapabilities {
         detail = List.copyOf(detail);
     }
 
-    /** Probes this process and kernel for the given backend. */
-    public static HostCapabilities probe(Backend backend) {
-        boolean cap = capNetAdmin(readString(Paths.get("/proc/self/status")));
-        String release = System.getProperty("os.version", "");
-        Optional<Boolean> destroy = destroyConfig(release);
-        return of(backend, cap, release, destroy, backend == Backend.NETLINK || nativeCallsWork());
+    /** Asks the platform what this process and kernel allow, for the platform's backend. */
+    public static HostCapabilities probe(TcpPlatform platform) {
+        PlatformCapabilities c = platform.capabilities();
+        return of(platform.backend(), c.capNetAdmin(), c.kernelRelease(), c.destroyConfig(), c.nativeCalls());
     }
 
     static HostCapabilities of(Backend backend, boolean cap, String release, Optional<Boolean> destroy) {
@@ -77,38 +66,6 @@ public record HostCapabilities(
         return new HostCapabilities(cap, release, destroy, others, timeWait, detail);
     }
 
-    /**
-     * Whether JNA can call native code here. Asked only off the netlink backend: when the fallback to
-     * /proc came from JNA failing to load, its classes fail to initialise again here (no new load
-     * attempt); when /proc was chosen by {@code tcpjmx.backend=procfs}, JNA is assumed to work.
-     */
-    private static boolean nativeCallsWork() {
-        if ("procfs".equalsIgnoreCase(System.getProperty(TcpPlatforms.BACKEND_PROPERTY, "").trim())) {
-            return true;
-        }
-        try {
-            Class.forName("com.sun.jna.Native", true, HostCapabilities.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
-    /** Parses the {@code CapEff:} line of {@code /proc/PID/status}. */
-    static boolean capNetAdmin(String procStatus) {
-        for (String line : procStatus.split("\n")) {
-            if (line.startsWith("CapEff:")) {
-                try {
-                    long mask = Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
-                    return (mask & (1L << CAP_NET_ADMIN)) != 0;
-                } catch (NumberFormatException e) {
-                    return false;
-                }
-            }
-        }
-        return false;
-    }
-
     static boolean atLeast(String release, int major, int minor) {
         Matcher m = VERSION.matcher(release);
         if (!m.find()) {
@@ -117,43 +74,5 @@ public record HostCapabilities(
         int maj = Integer.parseInt(m.group(1));
         int min = Integer.parseInt(m.group(2));
         return maj > major || (maj == major && min >= minor);
-    }
-
-    private static Optional<Boolean> destroyConfig(String release) {
-        Path gz = Paths.get("/proc/config.gz");
-        if (Files.isReadable(gz)) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-                return Optional.of(hasDestroy(in));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        Path boot = Paths.get("/boot/config-" + release);
-        if (Files.isReadable(boot)) {
-            try (InputStream in = Files.newInputStream(boot)) {
-                return Optional.of(hasDestroy(in));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean hasDestroy(InputStream in) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-            if (line.equals("CONFIG_INET_DIAG_DESTROY=y")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String readString(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

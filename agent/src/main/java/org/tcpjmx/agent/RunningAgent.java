@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,12 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     private final String backendDetail;
     private final TcpJmx.Registration registration;
     private final Optional<JolokiaEndpoint> endpoint;
+    private final JmxBridgeDetector bridges;
 
     private RunningAgent(MBeanServer server, AgentOptions options, TcpPlatform platform, String backendDetail,
             TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint) {
         this.server = server;
+        this.bridges = new JmxBridgeDetector(server, JolokiaEndpoint.agentId());
         this.options = options;
         this.platform = platform;
         this.backendDetail = backendDetail;
@@ -52,17 +55,20 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                     + " so JNA cannot reach netlink; start it with --enable-native-access=ALL-UNNAMED for netlink";
         }
         ManagementConnections management = new ManagementConnections();
-        TcpJmx.Registration registration = TcpJmx.register(server, jmxOptions(platform, options.readOnly(), management)
+        // dropAccess=agent: the Drop MBean in a server of the agent's own, never registered with
+        // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
+        MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
+        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management)
                 .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults()));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {
-                JolokiaEndpoint e = JolokiaEndpoint.start(options);
+                JolokiaEndpoint e = JolokiaEndpoint.start(options, dropServer == server ? List.of() : List.of(dropServer));
                 endpoint = Optional.of(e);
                 management.addListener(e.address());
             }
             RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
-            HostCapabilities caps = HostCapabilities.probe(platform.backend());
+            HostCapabilities caps = HostCapabilities.probe(platform);
             server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
             agent.publish(caps);
             return agent;
@@ -118,12 +124,43 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         System.setProperty(AgentProperties.STATUS, AgentProperties.RUNNING + ": " + served);
         String summary = "tcpjmx " + version() + " serving org.tcpjmx MBeans " + served + "; backend " + backend()
                 + ", readOnly=" + options.readOnly() + (options.authenticated() ? ", basic auth" : "")
-                + ", can drop other processes' sockets: " + caps.canDropOthers();
+                + ", can drop other processes' sockets: " + caps.canDropOthers() + ", drops reachable " + dropsReachable();
         System.err.println("tcpjmx-agent: " + summary);
         LOG.info("{} (options {})", summary, options);
+        List<String> others = bridges.find();
+        if (dropsOpenToBridges() && !others.isEmpty()) {
+            LOG.warn("the tcpjmx drop operations (org.tcpjmx:type=Drop) are reachable through other JMX bridges of this JVM,"
+                    + " which have none of the agent's defences (POST-only exec, origin checks, credentials): {}. Anyone who"
+                    + " reaches them can cut this host's TCP connections. Start the agent with dropAccess=agent (the default)"
+                    + " to keep the drops to its own Jolokia endpoint, or readOnly=true", String.join("; ", others));
+        }
         if (!where.isEmpty()) {
             LOG.debug("backend detail: {}", backendDetail);
         }
+    }
+
+    private String dropsReachable() {
+        if (options.dropAccess() == DropAccess.EVERYWHERE) {
+            return "everywhere (dropAccess=everywhere: JConsole, VisualVM, any JMX bridge of this JVM)";
+        }
+        return options.jolokia() ? "only through " + jolokiaUrl() + " (dropAccess=agent)"
+                : "nowhere (dropAccess=agent and jolokia=false; dropAccess=everywhere for JConsole)";
+    }
+
+    private boolean dropsOpenToBridges() {
+        return options.dropAccess() == DropAccess.EVERYWHERE && !options.readOnly();
+    }
+
+    @Override
+    public List<String> otherJmxBridges() {
+        String reach = options.readOnly() ? ": drops refused there too (readOnly=true)"
+                : dropsOpenToBridges() ? ": reaches the drop operations (dropAccess=everywhere)"
+                : ": reads only; the Drop MBean is not in the platform MBeanServer (dropAccess=agent)";
+        List<String> out = new ArrayList<>();
+        for (String b : bridges.find()) {
+            out.add(b + reach);
+        }
+        return out;
     }
 
     static String version() {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import javax.management.MBeanAttributeInfo;
 import org.junit.jupiter.api.Test;
-import org.tcpjmx.model.Backend;
+import org.tcpjmx.platform.TcpPlatforms;
 
 /**
  * src/docs/agent.md names every attribute of {@code org.tcpjmx:type=Agent} in its section, so the
@@ -52,7 +52,7 @@ class AgentMBeanDocTest {
             public List<String> mbeans() {
                 return List.of();
             }
-        }, HostCapabilities.probe(Backend.NETLINK), new ManagementConnections());
+        }, HostCapabilities.probe(TcpPlatforms.open("netlink")), new ManagementConnections());
 
         String section = section(Files.readAllLines(doc()), "## " + AgentMBean.NAME);
         List<String> missing = new ArrayList<>();

@@ -21,7 +21,18 @@ class AgentOptionsTest {
         assertFalse(o.readOnly());
         assertFalse(o.authenticated());
         assertTrue(o.policy().isEmpty());
+        assertEquals(DropAccess.AGENT, o.dropAccess());
         assertEquals(o, AgentOptions.parse(null));
+    }
+
+    @Test
+    void dropAccessIsAgentOrEverywhereAndABadValueSaysWhichAreValid() {
+        assertEquals(DropAccess.EVERYWHERE, AgentOptions.parse("dropAccess=everywhere").dropAccess());
+        assertEquals(DropAccess.AGENT, AgentOptions.parse("dropAccess=Agent").dropAccess());
+        assertTrue(AgentOptions.parse("dropAccess=everywhere").toString().contains("dropAccess=everywhere"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("dropAccess=jconsole"));
+        assertTrue(e.getMessage().contains("'jconsole'") && e.getMessage().contains("dropAccess=agent")
+                && e.getMessage().contains("dropAccess=everywhere"), e.getMessage());
     }
 
     @Test

@@ -73,7 +73,7 @@ class AttachToRunningJvmIT {
                 int ourPort = ours.getLocalPort();
                 String served = "127.0.0.1:" + demoPort + " 127.0.0.1:" + ourPort;
 
-                Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "sport = :" + demoPort + " and dport = :" + ourPort, 0));
+                Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort + " and dst 127.0.0.1:" + ourPort, 0));
                 assertEquals(200, rows.jolokiaStatus(), rows.body());
                 List<?> found = (List<?>) rows.value();
                 assertEquals(1, found.size(), rows.body());
@@ -99,10 +99,10 @@ class AttachToRunningJvmIT {
                 assertTrue(reset.getMessage().toLowerCase().contains("reset"), reset.getMessage());
             }
 
-            AgentCli.Result table = AgentCli.run("table", "--url", url, "sport = :" + demoPort);
+            AgentCli.Result table = AgentCli.run("table", "--url", url, "src 127.0.0.1:" + demoPort);
             assertEquals(0, table.status(), table.toString());
             assertTrue(table.out().lines().anyMatch(l -> l.startsWith("LISTEN") && l.contains(":" + demoPort + " ")), table.toString());
-            AgentCli.Result states = AgentCli.run("states", "--url", url, "--json", "sport = :" + demoPort);
+            AgentCli.Result states = AgentCli.run("states", "--url", url, "--json", "src 127.0.0.1:" + demoPort);
             assertEquals(0, states.status(), states.toString());
             assertTrue(states.out().contains("\"LISTEN\":1"), states.toString());
 
@@ -136,7 +136,7 @@ class AttachToRunningJvmIT {
             assertEquals(200, total.jolokiaStatus(), total.body());
             Answer drop = Http.post(url, Http.exec(DROP, "dropSpec", "127.0.0.1:" + demoPort + " 127.0.0.1:1"), auth);
             assertEquals(403, drop.jolokiaStatus(), drop.body());
-            Answer query = Http.post(url, Http.exec(CONNECTIONS, "query", "sport = :" + demoPort, 1), auth);
+            Answer query = Http.post(url, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort, 1), auth);
             assertEquals(200, query.jolokiaStatus(), query.body());
 
             AgentCli.Result anonymous = AgentCli.run("states", "--url", url);
@@ -147,7 +147,7 @@ class AttachToRunningJvmIT {
             assertEquals(1, refused.status(), refused.toString());
             assertTrue(refused.err().contains("403"), refused.toString());
             AgentCli.Result states = AgentCli.runWith(JvmProcess.java(), Map.of("TCPJMX_PASSWORD", "s3cret"),
-                    "states", "--url", url, "--user", "ops", "sport = :" + demoPort);
+                    "states", "--url", url, "--user", "ops", "src 127.0.0.1:" + demoPort);
             assertEquals(0, states.status(), states.toString());
             assertTrue(states.out().contains("LISTEN       1"), states.toString());
             assertEquals(0, AgentCli.run("detach", demo.pid()).status());

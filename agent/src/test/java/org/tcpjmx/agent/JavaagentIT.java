@@ -86,7 +86,7 @@ class JavaagentIT {
 
             AgentCli.Result attach = AgentCli.run("attach", demo.pid(), "port=0");
             assertEquals(0, attach.status(), attach.toString());
-            Answer listen = Http.post(attach.firstLine(), Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + demoPort, 0));
+            Answer listen = Http.post(attach.firstLine(), Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + demoPort, 0));
             assertEquals(1, ((List<?>) listen.value()).stream().filter(r -> "LISTEN".equals(((Map<?, ?>) r).get("state"))).count(), listen.body());
 
             AgentCli.Result busy = AgentCli.run("attach", demo.pid(), "port=" + taken.getLocalPort());

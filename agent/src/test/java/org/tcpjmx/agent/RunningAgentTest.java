@@ -65,7 +65,7 @@ class RunningAgentTest {
                 assertEquals(405, refused.status(), get + " -> " + refused.body());
                 assertTrue(refused.body().contains("POST"), refused.body());
             }
-            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + port, 10));
+            Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + port, 10));
             assertEquals(200, rows.jolokiaStatus(), rows.body());
             List<?> list = (List<?>) rows.value();
             assertEquals(1, list.size(), rows.body());
@@ -126,7 +126,7 @@ class RunningAgentTest {
         agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
         String url = agent.jolokiaUrl();
         int port = java.net.URI.create(url).getPort();
-        Answer drop = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :" + port, false));
+        Answer drop = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "src 127.0.0.1:" + port, false));
         assertEquals(200, drop.jolokiaStatus(), drop.body());
         Map<?, ?> report = (Map<?, ?>) drop.value();
         assertEquals(0L, ((Number) report.get("dropped")).longValue(), drop.body());
@@ -135,7 +135,7 @@ class RunningAgentTest {
         for (Object o : outcomes) {
             assertEquals("REFUSED", ((Map<?, ?>) o).get("status"), drop.body());
         }
-        Answer list = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :" + port, true));
+        Answer list = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "src 127.0.0.1:" + port, true));
         assertEquals(List.of(), ((Map<?, ?>) list.value()).get("commands"), "never listed, so -l | sh cannot cut them: " + list.body());
         assertEquals(200, Http.get(url + "read/org.tcpjmx:type=Agent/ProtectedEndpoints").jolokiaStatus());
     }
@@ -166,6 +166,21 @@ class RunningAgentTest {
             assertTrue(e.getMessage().contains("port=0"), e.getMessage());
         }
         assertTrue(SERVER.queryNames(new ObjectName("org.tcpjmx:*"), null).isEmpty());
+    }
+
+    @Test
+    void byDefaultTheDropMBeanIsServedByTheAgentsJolokiaButNotInThePlatformMBeanServer() throws Exception {
+        agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
+        ObjectName drop = new ObjectName("org.tcpjmx:type=Drop");
+        assertFalse(SERVER.isRegistered(drop), "Drop in the platform MBeanServer");
+        assertTrue(SERVER.isRegistered(new ObjectName("org.tcpjmx:type=States")));
+        assertFalse(javax.management.MBeanServerFactory.findMBeanServer(null).stream().anyMatch(s -> s.isRegistered(drop)),
+                "Drop in an MBeanServer that MBeanServerFactory lists (where another Jolokia would find it)");
+        Answer listed = Http.post(agent.jolokiaUrl(), Http.exec("org.tcpjmx:type=Drop", "dropMatching", "sport = :1 and dport = :1", true));
+        assertEquals(200, listed.jolokiaStatus(), listed.body());
+        agent.close();
+        agent = RunningAgent.start(AgentOptions.parse("port=0,dropAccess=everywhere"), SERVER);
+        assertTrue(SERVER.isRegistered(drop));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code --leak-close-wait N}: N clients connect to a second listener whose handler reads to
- *       end of stream and never closes: the server side sits in CLOSE_WAIT (the classic socket leak);</li>
+ *       end of stream and never closes: the server side sits in CLOSE_WAIT (the classic socket leak);
+ *       {@code --leak-every SECONDS} leaks one more every SECONDS, a count that keeps growing;</li>
  *   <li>{@code --churn PER_SECOND}: short connections opened and closed by the client side, which
  *       leaves TIME_WAIT entries behind;</li>
  *   <li>{@code --idle N}: clients that connect and never say a word;</li>
@@ -64,7 +66,13 @@ public final class DemoServer {
             System.exit(64);
             return;
         }
-        new DemoServer(options, System.out).run();
+        try {
+            new DemoServer(options, System.out).run();
+        } catch (BindException e) {
+            System.err.println("demo: cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
+                    + "); give --port another port, or --port 0 to pick a free one");
+            System.exit(1);
+        }
     }
 
     void run() throws Exception {
@@ -83,14 +91,16 @@ public final class DemoServer {
             keep.add(new Socket(loopback, port));
         }
         int leakPort = -1;
-        if (options.leakCloseWait() > 0) {
+        if (options.leakCloseWait() > 0 || options.leakEverySeconds() > 0) {
             ServerSocket leaky = new ServerSocket(0, 128, loopback);
             leakPort = leaky.getLocalPort();
             daemon("demo-leaky-accept", () -> acceptLoop(leaky, this::neverClose));
             for (int i = 0; i < options.leakCloseWait(); i++) {
-                Socket s = new Socket(loopback, leakPort);
-                s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
-                s.close(); // our FIN; the leaky handler never answers with its own
+                leakOne(loopback, leakPort);
+            }
+            if (options.leakEverySeconds() > 0) {
+                int lp = leakPort;
+                daemon("demo-leak-every", () -> leakEvery(loopback, lp));
             }
         }
         if (options.churnPerSecond() > 0) {
@@ -119,9 +129,40 @@ public final class DemoServer {
         running = false;
     }
 
+    /** A client that says bye and closes: our FIN; the leaky handler never answers with its own. */
+    private static void leakOne(InetAddress loopback, int leakPort) throws IOException {
+        Socket s = new Socket(loopback, leakPort);
+        s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+        s.close();
+    }
+
+    private void leakEvery(InetAddress loopback, int leakPort) {
+        while (running) {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(options.leakEverySeconds()));
+                leakOne(loopback, leakPort);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException e) {
+                out.println("demo: leaking a connection failed: " + e.getMessage());
+            }
+        }
+    }
+
     private void printHints(int port) {
         String url = System.getProperty("tcpjmx.agent.url", "");
+        // Set by the agent at every start, attach and detach: "failed: WHY" when it could not start.
+        String status = System.getProperty("tcpjmx.agent.status", "");
         out.println("tcpjmx demo: echo server on " + options.host() + ":" + port + " (pid " + ProcessHandle.current().pid() + ")");
+        if (url.isEmpty() && status.startsWith("failed: ")) {
+            out.println("The tcpjmx agent was loaded but did not start: " + status.substring("failed: ".length()));
+            return;
+        }
+        if (url.isEmpty() && status.startsWith("running")) {
+            out.println("The tcpjmx agent runs without Jolokia (jolokia=false): its MBeans are in JConsole and VisualVM.");
+            return;
+        }
         if (url.isEmpty()) {
             out.println("The tcpjmx agent is not attached. Attach it with:");
             out.println("  java -jar agent/target/tcpjmx-agent.jar attach " + ProcessHandle.current().pid());
@@ -182,11 +223,34 @@ public final class DemoServer {
     }
 
     private void callStuckBackend(InetAddress host, int backendPort) {
+        long start = System.nanoTime();
         try (Socket s = new Socket(host, backendPort)) {
             s.getOutputStream().write("GET /slow\n".getBytes(StandardCharsets.US_ASCII));
-            s.getInputStream().read(); // blocks: the backend never answers
+            printStuckHints(s);
+            int b = s.getInputStream().read(); // blocks: the backend never answers
+            out.println("demo: the stuck backend call ended (read returned " + b + ")");
         } catch (IOException e) {
-            // dropped by an operator, as intended
+            // Dropped by an operator, as the walkthrough intends: the application's error handling takes over.
+            out.printf("demo: the stuck backend call failed after %d s: %s: %s (the connection was dropped)%n",
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), e.getClass().getSimpleName(), e.getMessage());
+        }
+        out.flush();
+    }
+
+    /** The exact lines that show and cut this one call, with its real addresses and ports. */
+    private void printStuckHints(Socket s) {
+        String local = s.getLocalAddress().getHostAddress();
+        String remote = s.getInetAddress().getHostAddress();
+        String url = System.getProperty("tcpjmx.agent.url", "");
+        String remoteOption = url.isEmpty() ? "" : "--url " + url + " ";
+        synchronized (out) {
+            out.println("demo: a call to the stuck backend hangs in a read on " + local + ":" + s.getLocalPort()
+                    + " -> " + remote + ":" + s.getPort() + ". See it, then cut it:");
+            out.println("  java -jar agent/target/tcpjmx-agent.jar table " + remoteOption + "'src " + local + ":" + s.getLocalPort()
+                    + " and dst " + remote + ":" + s.getPort() + "'");
+            out.println("  java -jar agent/target/tcpjmx-agent.jar tcpdrop " + remoteOption + local + " " + s.getLocalPort()
+                    + " " + remote + " " + s.getPort());
+            out.flush();
         }
     }
 
@@ -244,18 +308,19 @@ public final class DemoServer {
     }
 
     /** Parsed command-line switches. */
-    record DemoOptions(String host, int port, int clients, int idle, int leakCloseWait, int churnPerSecond,
-                       boolean stuckBackend, int durationSeconds) {
+    record DemoOptions(String host, int port, int clients, int idle, int leakCloseWait, int leakEverySeconds,
+                       int churnPerSecond, boolean stuckBackend, int durationSeconds) {
 
         static String usage() {
             return String.join("\n",
                     "usage: DemoServer [--host ADDR] [--port P] [--clients N] [--idle N] [--leak-close-wait N]",
-                    "                  [--churn PER_SECOND] [--stuck-backend] [--duration SECONDS]",
+                    "                  [--leak-every SECONDS] [--churn PER_SECOND] [--stuck-backend] [--duration SECONDS]",
                     "  --host ADDR           listen address (default 127.0.0.1)",
                     "  --port P              echo port (default 8080; 0 picks a free one)",
                     "  --clients N           chatty clients talking to the echo server (default 3)",
                     "  --idle N              clients that connect and stay silent (default 2)",
                     "  --leak-close-wait N   connections the server never closes: CLOSE_WAIT (default 0)",
+                    "  --leak-every SECONDS  leak one more such connection every SECONDS: a growing leak (default 0: never)",
                     "  --churn PER_SECOND    short connections per second, leaving TIME_WAIT (default 0)",
                     "  --stuck-backend       call a backend that never answers",
                     "  --duration SECONDS    exit after this long (default: run until killed)");
@@ -267,6 +332,7 @@ public final class DemoServer {
             int clients = 3;
             int idle = 2;
             int leak = 0;
+            int leakEvery = 0;
             int churn = 0;
             boolean stuck = false;
             int duration = 0;
@@ -291,6 +357,9 @@ public final class DemoServer {
                     case "--leak-close-wait":
                         leak = number(args, ++i, a, 0, 5000);
                         break;
+                    case "--leak-every":
+                        leakEvery = number(args, ++i, a, 0, 86400);
+                        break;
                     case "--churn":
                         churn = number(args, ++i, a, 0, 1000);
                         break;
@@ -301,7 +370,7 @@ public final class DemoServer {
                         throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
-            return new DemoOptions(host, port, clients, idle, leak, churn, stuck, duration);
+            return new DemoOptions(host, port, clients, idle, leak, leakEvery, churn, stuck, duration);
         }
 
         private static String value(String[] args, int i, String option) {

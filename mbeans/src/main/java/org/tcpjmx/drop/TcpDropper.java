@@ -12,14 +12,12 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.filter.Filter;
-import org.tcpjmx.linux.Errno;
-import org.tcpjmx.linux.MalformedNetlinkException;
-import org.tcpjmx.linux.NetlinkException;
-import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.DestroyResult;
 import org.tcpjmx.model.IpAddresses;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
+import org.tcpjmx.platform.TcpPlatformException;
 
 /**
  * The drop engine: tcpdrop(8)'s operations on the Linux TCP table. Thread-safe and stateless
@@ -254,7 +252,7 @@ public final class TcpDropper {
             DropOutcome o;
             try {
                 o = drop(row, false);
-            } catch (NetlinkException | MalformedNetlinkException e) {
+            } catch (TcpPlatformException e) {
                 o = outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage());
             }
             if (o.status() == DropStatus.NOT_FOUND) {
@@ -319,7 +317,7 @@ public final class TcpDropper {
         Set<String> alive = new java.util.HashSet<>();
         try {
             platform.forEach(selection, false, c -> alive.add(identity(c) + " " + c.state()));
-        } catch (NetlinkException | MalformedNetlinkException e) {
+        } catch (TcpPlatformException e) {
             for (Map.Entry<Integer, TcpConnection> u : unverified.entrySet()) {
                 TcpConnection c = u.getValue();
                 outcomes.set(u.getKey(), outcome(tuple(c), c.state().name(), DropStatus.FAILED,
@@ -347,7 +345,7 @@ public final class TcpDropper {
         try {
             Optional<TcpConnection> fresh = platform.lookup(row);
             return fresh.map(c -> drop(c, true));
-        } catch (NetlinkException | MalformedNetlinkException e) {
+        } catch (TcpPlatformException e) {
             return Optional.of(outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage()));
         }
     }
@@ -362,25 +360,28 @@ public final class TcpDropper {
         if (!DROPPABLE_STATES.contains(c.state())) {
             return outcome(tuple, state, DropStatus.REFUSED, LISTENER);
         }
-        int rc = platform.destroy(c);
-        if (rc == 0) {
-            return verifyNow ? verified(c, "SOCK_DESTROY") : provisional(c);
+        DestroyResult r = platform.destroy(c);
+        switch (r.kind()) {
+            case DESTROYED:
+                return verifyNow ? verified(c, "SOCK_DESTROY") : provisional(c);
+            case GONE:
+                return outcome(tuple, state, DropStatus.NOT_FOUND, NO_SUCH_CONNECTION);
+            case NOT_PERMITTED:
+                return c.owned() ? disconnectOwned(c, NEEDS_CAP_NET_ADMIN, verifyNow)
+                        : outcome(tuple, state, DropStatus.PERMISSION_DENIED, NEEDS_CAP_NET_ADMIN);
+            case NO_EXACT_ID:
+                return c.owned() ? disconnectOwned(c, NO_COOKIE, verifyNow) : outcome(tuple, state, DropStatus.UNSUPPORTED, NO_COOKIE);
+            case UNSUPPORTED_BY_KERNEL:
+                return c.owned() ? disconnectOwned(c, NO_DESTROY_IN_KERNEL, verifyNow)
+                        : outcome(tuple, state, DropStatus.UNSUPPORTED, NO_DESTROY_IN_KERNEL);
+            case REFUSED_FOR_STATE:
+                if (c.state() == TcpState.TIME_WAIT) {
+                    return outcome(tuple, state, DropStatus.UNSUPPORTED, NO_TIME_WAIT_DESTROY);
+                }
+                return outcome(tuple, state, DropStatus.FAILED, "SOCK_DESTROY failed: " + r.detail());
+            default:
+                return outcome(tuple, state, DropStatus.FAILED, "SOCK_DESTROY failed: " + r.detail());
         }
-        if (rc == Errno.ENOENT) {
-            return outcome(tuple, state, DropStatus.NOT_FOUND, NO_SUCH_CONNECTION);
-        }
-        if (rc == Errno.EPERM || rc == Errno.EACCES) {
-            return c.owned() ? disconnectOwned(c, NEEDS_CAP_NET_ADMIN, verifyNow)
-                    : outcome(tuple, state, DropStatus.PERMISSION_DENIED, NEEDS_CAP_NET_ADMIN);
-        }
-        if (rc == Errno.EOPNOTSUPP) {
-            String why = platform.backend() == Backend.PROCFS || !c.hasCookie() ? NO_COOKIE : NO_DESTROY_IN_KERNEL;
-            return c.owned() ? disconnectOwned(c, why, verifyNow) : outcome(tuple, state, DropStatus.UNSUPPORTED, why);
-        }
-        if (rc == Errno.EINVAL && c.state() == TcpState.TIME_WAIT) {
-            return outcome(tuple, state, DropStatus.UNSUPPORTED, NO_TIME_WAIT_DESTROY);
-        }
-        return outcome(tuple, state, DropStatus.FAILED, "SOCK_DESTROY failed: " + Errno.name(rc));
     }
 
     /**
@@ -388,16 +389,16 @@ public final class TcpDropper {
      * and the descriptor stays open, so the application's next read reports the reset.
      */
     private DropOutcome disconnectOwned(TcpConnection c, String destroyRefusal, boolean verifyNow) {
-        int rc = platform.disconnectOwned(c);
-        if (rc == 0) {
+        DestroyResult r = platform.disconnectOwned(c);
+        if (r.destroyed()) {
             return verifyNow ? verified(c, "reset through this JVM's own descriptor") : provisional(c);
         }
         DropStatus status = destroyRefusal.equals(NEEDS_CAP_NET_ADMIN) ? DropStatus.PERMISSION_DENIED : DropStatus.UNSUPPORTED;
-        if (rc == Errno.ENOSYS) {
+        if (r.kind() == DestroyResult.Kind.NO_NATIVE_CALLS) {
             return outcome(tuple(c), c.state().name(), DropStatus.UNSUPPORTED, destroyRefusal + "; " + NO_NATIVE_CALLS);
         }
         return outcome(tuple(c), c.state().name(), status,
-                destroyRefusal + "; reset through this JVM's own descriptor failed: " + Errno.name(rc));
+                destroyRefusal + "; reset through this JVM's own descriptor failed: " + r.detail());
     }
 
     /** Some kernels acknowledge a destroy and leave an orphaned socket alive: look again before saying "dropped". */

@@ -2,6 +2,8 @@ package org.tcpjmx.filter;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.tcpjmx.model.IpFamily;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 
@@ -11,7 +13,8 @@ import org.tcpjmx.model.TcpState;
  * request, so a narrow filter costs a narrow dump.
  */
 public sealed interface Filter permits Filter.All, Filter.States, Filter.Port, Filter.Host, Filter.Owned,
-        Filter.Stack, Filter.And, Filter.Or, Filter.Not {
+        Filter.Stack, Filter.Dev, Filter.Mark, Filter.Cgroup, Filter.Autobound, Filter.Family,
+        Filter.And, Filter.Or, Filter.Not {
 
     /** Whether the connection matches. */
     boolean test(TcpConnection c);
@@ -186,6 +189,88 @@ public sealed interface Filter permits Filter.All, Filter.States, Filter.Port, F
         }
     }
 
+    /** {@code dev NAME}: sockets bound to that interface (the socket id's {@code idiag_if}). */
+    record Dev(int ifindex) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.ifindex() == ifindex;
+        }
+
+        @Override
+        public String toString() {
+            return "dev " + ifindex;
+        }
+    }
+
+    /**
+     * {@code fwmark VALUE/MASK}: {@code (mark & mask) == value}. A socket whose mark the kernel did not
+     * report (TIME_WAIT, request sockets) counts as mark 0, as ss counts it.
+     */
+    record Mark(long value, long mask) implements Filter {
+        public Mark {
+            if (value < 0 || value > 0xffffffffL || mask < 0 || mask > 0xffffffffL) {
+                throw new IllegalArgumentException("a fwmark and its mask are 32-bit unsigned numbers");
+            }
+        }
+
+        @Override
+        public boolean test(TcpConnection c) {
+            long mark = c.extras().hasMark() ? c.extras().mark() : 0;
+            return (mark & mask) == value;
+        }
+
+        @Override
+        public String toString() {
+            return "fwmark 0x" + Long.toHexString(value) + "/0x" + Long.toHexString(mask);
+        }
+    }
+
+    /** {@code cgroup PATH}: sockets of the cgroup v2 with that id (TIME_WAIT and request sockets have none). */
+    record Cgroup(long id) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.extras().cgroupId() == id;
+        }
+
+        @Override
+        public String toString() {
+            return "cgroup id " + Long.toUnsignedString(id);
+        }
+    }
+
+    /**
+     * {@code autobound}: the kernel picked the local port (the socket was not bound to an explicit
+     * port) and it lies in {@code ip_local_port_range}, which is what ss selects. The platform
+     * fills {@link org.tcpjmx.model.SocketExtras#autobound()} for a filter that uses this.
+     */
+    record Autobound() implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.extras().autobound();
+        }
+
+        @Override
+        public String toString() {
+            return "autobound";
+        }
+    }
+
+    /**
+     * Sockets of one address family, as ss's {@code inet:} and {@code inet6:} prefixes restrict its
+     * whole answer: an IPv4-mapped socket is IPv6.
+     */
+    record Family(IpFamily family) implements Filter {
+        @Override
+        public boolean test(TcpConnection c) {
+            return c.family() == family;
+        }
+
+        @Override
+        public String toString() {
+            return family == IpFamily.INET4 ? "family inet" : "family inet6";
+        }
+    }
+
     /** Both. */
     record And(Filter left, Filter right) implements Filter {
         @Override
@@ -227,34 +312,27 @@ public sealed interface Filter permits Filter.All, Filter.States, Filter.Port, F
 
     /** Whether evaluating this filter needs the congestion-control module of each socket. */
     default boolean needsStack() {
-        if (this instanceof Stack) {
-            return true;
-        }
-        if (this instanceof And a) {
-            return a.left().needsStack() || a.right().needsStack();
-        }
-        if (this instanceof Or o) {
-            return o.left().needsStack() || o.right().needsStack();
-        }
-        if (this instanceof Not n) {
-            return n.inner().needsStack();
-        }
-        return false;
+        return uses(f -> f instanceof Stack);
     }
 
     /** Whether evaluating this filter needs to know which sockets this JVM owns. */
     default boolean needsOwner() {
-        if (this instanceof Owned) {
+        return uses(f -> f instanceof Owned);
+    }
+
+    /** Whether any node of this filter is one {@code leaf} accepts. */
+    default boolean uses(Predicate<Filter> leaf) {
+        if (leaf.test(this)) {
             return true;
         }
         if (this instanceof And a) {
-            return a.left().needsOwner() || a.right().needsOwner();
+            return a.left().uses(leaf) || a.right().uses(leaf);
         }
         if (this instanceof Or o) {
-            return o.left().needsOwner() || o.right().needsOwner();
+            return o.left().uses(leaf) || o.right().uses(leaf);
         }
         if (this instanceof Not n) {
-            return n.inner().needsOwner();
+            return n.inner().uses(leaf);
         }
         return false;
     }

@@ -33,8 +33,10 @@ final class ConnectionsBean extends OpenMBeanBase {
         this.watcher = watcher;
         this.budget = budget;
 
-        attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states", SimpleType.LONG,
-                ctx -> platform.histogram(Filter.ALL).total()).withDescriptor("metricType=gauge", "units=sockets"));
+        attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states, as the kernel counts them"
+                + " (/proc/net/sockstat and sockstat6: inuse of both families plus tw), without walking the table; it"
+                + " leaves out half-open requests (SYN_RCVD), which States.Total counts", SimpleType.LONG,
+                ctx -> SocketCount.of(platform)).withDescriptor("metricType=gauge", "units=sockets"));
         attribute(OpenAttribute.readOnly("Backend", "Where the table comes from: NETLINK (sock_diag: cookies, tcp_info,"
                 + " drops) or PROCFS (/proc/net/tcp fallback)", SimpleType.STRING, ctx -> platform.backend().name()));
         attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each, at most RowLimit rows"

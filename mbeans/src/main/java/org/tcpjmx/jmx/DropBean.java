@@ -130,6 +130,6 @@ final class DropBean extends OpenMBeanBase {
             throw new IllegalArgumentException("dropMatching needs a filter; an empty one would match every connection"
                     + " (use dropAll for that)");
         }
-        return FilterParser.parse(filter);
+        return FilterParser.parseForDrop(filter);
     }
 }

@@ -81,7 +81,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
 
     @Override
     public final Object getAttribute(String name) throws AttributeNotFoundException {
-        return read(find(name), new ReadContext(1));
+        return read(find(name), ReadContext.of(this, 1));
     }
 
     @Override
@@ -90,7 +90,7 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (names == null) {
             return out;
         }
-        ReadContext context = new ReadContext(names.length);
+        ReadContext context = ReadContext.of(this, names.length);
         for (String name : names) {
             try {
                 out.add(new Attribute(name, read(find(name), context)));
@@ -111,7 +111,12 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (a.setter().isEmpty()) {
             throw new AttributeNotFoundException(a.name() + " is read-only");
         }
-        Object value = attribute.getValue();
+        Object value;
+        try {
+            value = IntegralValues.fit(a.type(), attribute.getValue(), a.name()).orElse(attribute.getValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAttributeValueException(e.getMessage());
+        }
         if (!a.type().isValue(value)) {
             throw new InvalidAttributeValueException(a.name() + " takes a " + a.type().getClassName() + ", not "
                     + (value == null ? "null" : value.getClass().getName() + " '" + value + "'"));
@@ -149,8 +154,12 @@ public abstract class OpenMBeanBase implements DynamicMBean {
                     "no operation " + name + describeSignature(signature) + "; operations: " + operationList());
         }
         try {
+            args = args.clone();
             for (int i = 0; i < args.length; i++) {
                 OpenParameter p = op.parameters().get(i);
+                if (args[i] != null) {
+                    args[i] = IntegralValues.fit(p.type(), args[i], name + ": parameter '" + p.name() + "'").orElse(args[i]);
+                }
                 if (args[i] != null && !p.type().isValue(args[i])) {
                     throw new IllegalArgumentException(name + ": parameter '" + p.name() + "' takes a "
                             + p.type().getClassName() + ", not " + args[i].getClass().getName() + " '" + args[i] + "'");

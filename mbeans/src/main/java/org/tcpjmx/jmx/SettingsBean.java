@@ -8,10 +8,10 @@ import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
-import org.tcpjmx.linux.TcpSysctlReader;
-import org.tcpjmx.linux.TcpSysctlReader.Kind;
-import org.tcpjmx.linux.TcpSysctlReader.Setting;
-import org.tcpjmx.linux.TcpSysctlReader.Tunable;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.Tunable.Kind;
+import org.tcpjmx.model.TunableValue;
+import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * {@code org.tcpjmx:type=Settings}: the tcp(4) MIB variables that have a Linux counterpart,
@@ -38,14 +38,14 @@ final class SettingsBean extends OpenMBeanBase {
         }
     }
 
-    private final TcpSysctlReader reader;
+    private final TcpPlatform platform;
 
-    SettingsBean(TcpSysctlReader reader) {
+    SettingsBean(TcpPlatform platform) {
         super("The tcp(4) tunables (net.inet.tcp MIB variables) mapped to their Linux sysctls, read-only, in Linux's units");
-        this.reader = reader;
+        this.platform = platform;
         attribute(OpenAttribute.readOnly("Tunables", "Every mapped tcp(4) variable this kernel has: attribute, tcp(4) name,"
                 + " Linux file, value, unit and meaning", ROWS, ctx -> rows()));
-        for (Setting s : reader.readAll()) {
+        for (TunableValue s : platform.readTunables()) {
             Tunable t = s.tunable();
             String description = t.description() + " [tcp(4) " + t.freebsdName() + "; " + t.linuxPath()
                     + (t.field() == 0 ? "" : " field " + t.field()) + "; " + t.unit() + "]";
@@ -56,18 +56,18 @@ final class SettingsBean extends OpenMBeanBase {
         }
     }
 
-    private Setting current(Tunable t) {
-        return reader.read(t).orElseThrow(() -> new IllegalStateException(t.linuxPath() + " is no longer readable"));
+    private TunableValue current(Tunable t) {
+        return platform.read(t).orElseThrow(() -> new IllegalStateException(t.linuxPath() + " is no longer readable"));
     }
 
     private long number(Tunable t) {
-        Setting s = current(t);
+        TunableValue s = current(t);
         return s.number().orElseThrow(() -> new IllegalStateException(t.linuxPath() + " does not hold a number: '"
                 + s.value() + "'"));
     }
 
     private CompositeData[] rows() {
-        List<Setting> settings = reader.readAll();
+        List<TunableValue> settings = platform.readTunables();
         CompositeData[] out = new CompositeData[settings.size()];
         for (int i = 0; i < out.length; i++) {
             Tunable t = settings.get(i).tunable();

@@ -1,6 +1,6 @@
 package org.tcpjmx.jmx;
 
-import java.util.EnumSet;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
@@ -20,15 +20,19 @@ import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
-import org.tcpjmx.model.StateHistogram;
+import org.tcpjmx.model.TcpSocketCounters;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TableSnapshot;
+import org.tcpjmx.platform.TableSnapshots;
 import org.tcpjmx.platform.TcpHistograms;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * {@code org.tcpjmx:type=States}: the state histogram of the host and of this JVM, one attribute
- * per state for charting, breakdowns by port and by remote address, and the watcher's thresholds
- * with their notifications.
+ * per state for charting, breakdowns by port and by remote address, the kernel's own socket
+ * counters, and the watcher's thresholds with their notifications. Every figure of the table comes
+ * from a {@link TableSnapshot}: one walk serves all attributes read together, and for
+ * {@code SnapshotMaxAgeMillis} every reader; the counters need no walk.
  */
 final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBeanRegistration {
     /** Notification type: a watched count rose above its threshold. */
@@ -60,6 +64,7 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
     private final ObjectName name;
     private final TcpPlatform platform;
     private final TcpHistograms histograms;
+    private final TableSnapshots snapshots;
     private final StateWatcher watcher;
     private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
     private final AtomicLong sequence = new AtomicLong();
@@ -76,27 +81,68 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         this.platform = platform;
         this.budget = budget;
         this.histograms = new TcpHistograms(platform);
+        this.snapshots = new TableSnapshots(histograms, ListeningPortCounts.PORT_LIMIT);
         this.watcher = new StateWatcher(platform, this::crossed);
 
         attribute(OpenAttribute.readOnly("Histogram", "Sockets of the host per state, every state present (zeros included)",
-                HistogramTypes.STATES, ctx -> HistogramTypes.states(all(ctx))));
-        attribute(OpenAttribute.readOnly("Total", "All TCP sockets of the host", SimpleType.LONG, ctx -> all(ctx).total())
+                HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).all())));
+        attribute(OpenAttribute.readOnly("Total", "All TCP sockets of the host: the sum of Histogram, from the same walk",
+                SimpleType.LONG, ctx -> snapshot(ctx).all().total())
                 .withDescriptor("metricType=gauge", "units=sockets"));
         for (TcpState s : TcpState.values()) {
-            Filter only = new Filter.States(EnumSet.of(s));
-            // Read alone, the kernel dumps only sockets in that state; read with others, one dump serves all.
-            attribute(OpenAttribute.readOnly(s.attributeName(), "Sockets of the host in state " + s.name(), SimpleType.LONG,
-                    ctx -> ctx.batch() ? all(ctx).count(s) : platform.histogram(only).count(s))
+            if (s == TcpState.TIME_WAIT) {
+                attribute(OpenAttribute.readOnly(s.attributeName(), "TIME_WAIT entries of the host as the kernel counts them"
+                        + " (/proc/net/sockstat tw), without walking the table: the count net.ipv4.tcp_max_tw_buckets limits."
+                        + " It includes FIN_WAIT_2 sockets their application has closed, which Histogram counts under"
+                        + " FIN_WAIT_2", SimpleType.LONG, ctx -> counters(ctx).map(TcpSocketCounters::timeWait)
+                                .orElseGet(() -> snapshot(ctx).all().count(s)))
+                        .withDescriptor("metricType=gauge", "units=sockets"));
+                continue;
+            }
+            attribute(OpenAttribute.readOnly(s.attributeName(), "Sockets of the host in state " + s.name()
+                    + " (Histogram's " + s.name() + ", from the same walk)", SimpleType.LONG,
+                    ctx -> snapshot(ctx).all().count(s))
                     .withDescriptor("metricType=gauge", "units=sockets"));
         }
         attribute(OpenAttribute.readOnly("OwnHistogram", "Sockets of this JVM (filter 'owned') per state, every state present",
-                HistogramTypes.STATES, ctx -> HistogramTypes.states(histograms.own())));
+                HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).own())));
         attribute(OpenAttribute.readOnly("ByListeningPort", "Sockets per state on each local port where a socket listens"
                 + " (the host's server ports, IPv4 and IPv6 together), every state present; the lowest "
                 + ListeningPortCounts.PORT_LIMIT + " such ports, one row each keyed by localPort. For scrapers, which read"
                 + " attributes only; byLocalPort(filter) covers any port", HistogramTypes.PORT_HISTOGRAMS,
-                ctx -> HistogramTypes.portHistograms(ListeningPortCounts.count(platform, ListeningPortCounts.PORT_LIMIT)))
+                ctx -> HistogramTypes.portHistograms(snapshot(ctx).byListeningPort()))
                 .withDescriptor("metricType=gauge", "units=sockets"));
+        attribute(OpenAttribute.readOnly("Orphans", "TCP sockets no process holds any longer, still sending or acknowledging"
+                + " their last data (/proc/net/sockstat orphan; the whole kernel, every network namespace); no walk;"
+                + " -1 where the kernel gives no counters", SimpleType.LONG,
+                ctx -> counters(ctx).map(TcpSocketCounters::orphans).orElse(-1L))
+                .withDescriptor("metricType=gauge", "units=sockets"));
+        attribute(OpenAttribute.readOnly("Allocated", "TCP sockets allocated, hashed or not (/proc/net/sockstat alloc; the"
+                + " whole kernel, every network namespace); no walk; -1 where the kernel gives no counters", SimpleType.LONG,
+                ctx -> counters(ctx).map(TcpSocketCounters::allocated).orElse(-1L))
+                .withDescriptor("metricType=gauge", "units=sockets"));
+        attribute(OpenAttribute.readOnly("MemoryPages", "Memory TCP has allocated for socket buffers, in pages, the unit of"
+                + " net.ipv4.tcp_mem (/proc/net/sockstat mem; the whole kernel); no walk; -1 where the kernel gives no counters",
+                SimpleType.LONG, ctx -> counters(ctx).map(TcpSocketCounters::memoryPages).orElse(-1L))
+                .withDescriptor("metricType=gauge", "units=pages"));
+        attribute(OpenAttribute.writable("SnapshotMaxAgeMillis", "How old the shared snapshot of the table behind Histogram,"
+                + " Total, the state attributes, OwnHistogram and ByListeningPort may be and still be served, milliseconds"
+                + " (0-" + TableSnapshots.MAX_MAX_AGE_MILLIS + ", default " + TableSnapshots.DEFAULT_MAX_AGE_MILLIS
+                + "); readers arriving while a walk runs wait for it. 0: every read walks the table itself", SimpleType.LONG,
+                ctx -> snapshots.maxAgeMillis(), v -> snapshots.setMaxAgeMillis((Long) v)).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("SnapshotTime", "When the walk behind the figures of this read began, epoch"
+                + " milliseconds (attributes read together share one snapshot)", SimpleType.LONG,
+                ctx -> snapshot(ctx).timeMillis()).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("SnapshotAgeMillis", "How old the figures of this read are: milliseconds since"
+                + " their walk began", SimpleType.LONG,
+                ctx -> snapshot(ctx).ageMillis(System.nanoTime())).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("SnapshotWalkMillis", "How long the walk behind the figures of this read took,"
+                + " milliseconds: what one scrape costs", SimpleType.LONG,
+                ctx -> snapshot(ctx).walkNanos() / 1_000_000).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("TableWalks", "Walks of the kernel's whole socket table by this registration's"
+                + " platform since it was opened (snapshots, Connections rows, queries, drops, the watcher); -1 where unknown."
+                + " Reading it walks nothing", SimpleType.LONG, ctx -> platform.tableWalks())
+                .withDescriptor("metricType=counter"));
         for (StateWatcher.Watch w : StateWatcher.Watch.values()) {
             attribute(OpenAttribute.writable(w.name + "Threshold", "Send " + THRESHOLD_EXCEEDED + " when " + w.what
                     + " exceed this count, and " + THRESHOLD_CLEARED + " when they fall back; 0 or negative: off (reads 0)",
@@ -138,8 +184,13 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         return watcher;
     }
 
-    private StateHistogram all(ReadContext ctx) {
-        return ctx.memo("all", () -> platform.histogram(Filter.ALL));
+    /** The snapshot of this read: one per getAttributes call or request scope, shared across readers for a moment. */
+    private TableSnapshot snapshot(ReadContext ctx) {
+        return ctx.memo("snapshot", snapshots::get);
+    }
+
+    private Optional<TcpSocketCounters> counters(ReadContext ctx) {
+        return ctx.memo("counters", platform::socketCounters);
     }
 
     /** Counts into at most this many keys, and returns at most this many rows. */

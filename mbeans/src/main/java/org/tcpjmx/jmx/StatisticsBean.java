@@ -3,7 +3,7 @@ package org.tcpjmx.jmx;
 import java.util.Map;
 import java.util.Set;
 import javax.management.openmbean.SimpleType;
-import org.tcpjmx.linux.ProcNetSnmpReader;
+import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * {@code org.tcpjmx:type=Statistics}: the kernel's TCP counters as {@code netstat -s} and
@@ -12,6 +12,10 @@ import org.tcpjmx.linux.ProcNetSnmpReader;
  * kernel reports when the MBean is created.
  */
 final class StatisticsBean extends OpenMBeanBase {
+    /** The section of {@code /proc/net/snmp} the counters named {@code Tcp...} come from. */
+    private static final String TCP_SECTION = "Tcp";
+    /** The section of {@code /proc/net/netstat} the counters named {@code TcpExt...} come from. */
+    private static final String TCP_EXT_SECTION = "TcpExt";
     private static final Set<String> GAUGES = Set.of("TcpRtoAlgorithm", "TcpRtoMin", "TcpRtoMax", "TcpMaxConn", "TcpCurrEstab");
 
     /** Descriptions of the counters people look for; the rest get a generic one naming their source. */
@@ -59,13 +63,13 @@ final class StatisticsBean extends OpenMBeanBase {
             Map.entry("TcpExtTCPRetransFail", "Retransmissions that failed to be sent"),
             Map.entry("TcpExtDelayedACKs", "Delayed ACKs sent"));
 
-    private final ProcNetSnmpReader reader;
+    private final TcpPlatform platform;
 
-    StatisticsBean(ProcNetSnmpReader reader) {
+    StatisticsBean(TcpPlatform platform) {
         super("The kernel's TCP counters (netstat -s, nstat): the Tcp: section of /proc/net/snmp and the TcpExt:"
                 + " section of /proc/net/netstat, one attribute per counter, named as nstat names them");
-        this.reader = reader;
-        for (String name : reader.tcpCounters().keySet()) {
+        this.platform = platform;
+        for (String name : platform.tcpCounters().keySet()) {
             boolean gauge = GAUGES.contains(name);
             attribute(OpenAttribute.readOnly(name, describe(name), SimpleType.LONG, ctx -> value(ctx, name))
                     .withDescriptor("metricType=" + (gauge ? "gauge" : "counter")));
@@ -73,7 +77,7 @@ final class StatisticsBean extends OpenMBeanBase {
     }
 
     private long value(ReadContext ctx, String name) {
-        Long v = ctx.memo("counters", reader::tcpCounters).get(name);
+        Long v = ctx.memo("counters", platform::tcpCounters).get(name);
         if (v == null) {
             throw new IllegalStateException("the kernel no longer reports " + name);
         }
@@ -81,8 +85,8 @@ final class StatisticsBean extends OpenMBeanBase {
     }
 
     private static String describe(String name) {
-        boolean ext = name.startsWith(ProcNetSnmpReader.TCP_EXT_SECTION);
-        String section = ext ? ProcNetSnmpReader.TCP_EXT_SECTION : ProcNetSnmpReader.TCP_SECTION;
+        boolean ext = name.startsWith(TCP_EXT_SECTION);
+        String section = ext ? TCP_EXT_SECTION : TCP_SECTION;
         String column = name.substring(section.length());
         String source = "column " + column + " of " + section + ": in " + (ext ? "/proc/net/netstat" : "/proc/net/snmp");
         String known = KNOWN.get(name);

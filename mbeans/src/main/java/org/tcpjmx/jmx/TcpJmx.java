@@ -11,8 +11,6 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tcpjmx.linux.ProcNetSnmpReader;
-import org.tcpjmx.linux.TcpSysctlReader;
 
 /**
  * Registers the tcpjmx MBeans in an MBean server, in one call, with or without the agent:
@@ -26,6 +24,10 @@ import org.tcpjmx.linux.TcpSysctlReader;
  * <p>The names are the public contract: {@code org.tcpjmx:type=Connections}, {@code type=States},
  * {@code type=Drop}, {@code type=Statistics}, {@code type=Settings} ({@code type=Agent} belongs to
  * the agent).
+ *
+ * <p>{@link #register(MBeanServer, MBeanServer, TcpJmxOptions)} puts {@code type=Drop} in an MBeanServer
+ * of its own: the agent keeps it out of the platform MBeanServer, which every JMX bridge of the JVM
+ * (JConsole, another Jolokia, a JMX remote port) reaches.
  */
 public final class TcpJmx {
     /** The JMX domain of every tcpjmx MBean. */
@@ -42,20 +44,22 @@ public final class TcpJmx {
 
     /** The MBeans of one {@link #register} call; closing unregisters them. */
     public static final class Registration implements AutoCloseable {
-        private final MBeanServer server;
-        private final List<ObjectName> names;
+        private final List<Registered> done;
         private final StateWatcher watcher;
         private boolean closed;
 
-        private Registration(MBeanServer server, List<ObjectName> names, StateWatcher watcher) {
-            this.server = server;
-            this.names = Collections.unmodifiableList(new ArrayList<>(names));
+        private Registration(List<Registered> done, StateWatcher watcher) {
+            this.done = List.copyOf(done);
             this.watcher = watcher;
         }
 
         /** The names registered, in registration order. */
         public List<ObjectName> names() {
-            return names;
+            List<ObjectName> names = new ArrayList<>();
+            for (Registered r : done) {
+                names.add(r.name());
+            }
+            return Collections.unmodifiableList(names);
         }
 
         /**
@@ -69,9 +73,10 @@ public final class TcpJmx {
             }
             closed = true;
             watcher.close();
-            for (ObjectName n : names) {
+            for (Registered r : done) {
+                ObjectName n = r.name();
                 try {
-                    server.unregisterMBean(n);
+                    r.server().unregisterMBean(n);
                 } catch (InstanceNotFoundException e) {
                     LOG.debug("{} was already unregistered", n);
                 } catch (JMException | RuntimeException e) {
@@ -89,30 +94,42 @@ public final class TcpJmx {
      * @throws IllegalArgumentException when {@code server} or {@code options} is null
      */
     public static Registration register(MBeanServer server, TcpJmxOptions options) {
-        if (server == null || options == null) {
-            throw new IllegalArgumentException("register needs an MBeanServer and TcpJmxOptions (TcpJmxOptions.defaults())");
+        return register(server, server, options);
+    }
+
+    /**
+     * Registers the MBeans, {@code org.tcpjmx:type=Drop} in {@code dropServer} and the others in
+     * {@code server} (the same server for both is {@link #register(MBeanServer, TcpJmxOptions)}).
+     *
+     * @throws IllegalStateException when one of the names is already registered in its server, naming it
+     * @throws IllegalArgumentException when an argument is null
+     */
+    public static Registration register(MBeanServer server, MBeanServer dropServer, TcpJmxOptions options) {
+        if (server == null || dropServer == null || options == null) {
+            throw new IllegalArgumentException("register needs an MBeanServer, one for the Drop MBean (the same one will do)"
+                    + " and TcpJmxOptions (TcpJmxOptions.defaults())");
         }
         for (ObjectName n : List.of(CONNECTIONS, STATES, DROP, STATISTICS, SETTINGS)) {
-            if (server.isRegistered(n)) {
+            if ((n.equals(DROP) ? dropServer : server).isRegistered(n)) {
                 throw alreadyRegistered(n);
             }
         }
         StatesBean states = new StatesBean(STATES, options.platform(), options.answerBudget());
         StateWatcher watcher = states.watcher();
         List<Registered> beans = List.of(
-                new Registered(CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.answerBudget())),
-                new Registered(STATES, states),
-                new Registered(DROP, new DropBean(options)),
-                new Registered(STATISTICS, new StatisticsBean(new ProcNetSnmpReader())),
-                new Registered(SETTINGS, new SettingsBean(new TcpSysctlReader())));
-        List<ObjectName> done = new ArrayList<>();
+                new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.answerBudget())),
+                new Registered(server, STATES, states),
+                new Registered(dropServer, DROP, new DropBean(options)),
+                new Registered(server, STATISTICS, new StatisticsBean(options.platform())),
+                new Registered(server, SETTINGS, new SettingsBean(options.platform())));
+        List<Registered> done = new ArrayList<>();
         try {
             for (Registered b : beans) {
-                server.registerMBean(b.bean(), b.name());
-                done.add(b.name());
+                b.server().registerMBean(b.bean(), b.name());
+                done.add(b);
             }
         } catch (JMException | RuntimeException e) {
-            new Registration(server, done, watcher).close();
+            new Registration(done, watcher).close();
             if (e instanceof javax.management.InstanceAlreadyExistsException) {
                 throw alreadyRegistered(beans.get(done.size()).name());
             }
@@ -120,10 +137,10 @@ public final class TcpJmx {
                     + beans.get(done.size()).name() + ": " + e, e);
         }
         LOG.info("registered {} MBeans; table backend: {}", DOMAIN, options.platform().backendDetail());
-        return new Registration(server, done, watcher);
+        return new Registration(done, watcher);
     }
 
-    private record Registered(ObjectName name, DynamicMBean bean) {
+    private record Registered(MBeanServer server, ObjectName name, DynamicMBean bean) {
     }
 
     private static IllegalStateException alreadyRegistered(ObjectName n) {

@@ -21,8 +21,12 @@ import org.tcpjmx.model.TcpState;
  *
  * <p>Bytecode fragments follow one convention: success falls through to the end of the fragment,
  * failure jumps four bytes past it. The kernel accepts a socket when the program ends exactly at
- * its length ({@code inet_diag_bc_run}); only {@code S_GE/S_LE/D_GE/D_LE}, {@code S_COND/D_COND}
- * and {@code JMP} are used, which every kernel since 2.6 audits and runs.
+ * its length ({@code inet_diag_bc_run}). Ports and addresses use {@code S_GE/S_LE/D_GE/D_LE},
+ * {@code S_COND/D_COND} and {@code JMP}, which every kernel since 2.6 audits and runs; {@code autobound}
+ * uses {@code AUTO} (as old). {@code dev}, {@code fwmark} and {@code cgroup} use {@code DEV_COND},
+ * {@code MARK_COND} (4.14) and {@code CGROUP_COND} (5.9) only when {@link Options#newOps()} allows:
+ * an older kernel refuses the whole bytecode with EINVAL, and the caller then plans again without
+ * them, leaving those conditions to Java.
  */
 public final class InetDiagBytecode {
     /** The kernel's attribute length is 16 bits; stay well clear of it. */
@@ -38,11 +42,28 @@ public final class InetDiagBytecode {
     public record Plan(int stateMask, byte[] bytecode, boolean exact) {
     }
 
+    /**
+     * What the kernel may be asked.
+     *
+     * @param newOps whether DEV_COND, MARK_COND and CGROUP_COND may be used
+     * @param ephemeralLow first port of {@code ip_local_port_range}, for {@code autobound}
+     * @param ephemeralHigh last port of it
+     */
+    public record Options(boolean newOps, int ephemeralLow, int ephemeralHigh) {
+        /** Every op; the default port range of Linux. */
+        public static final Options DEFAULT = new Options(true, 32768, 60999);
+    }
+
     private InetDiagBytecode() {
     }
 
-    /** Plans a filter. */
+    /** Plans a filter with {@link Options#DEFAULT}. */
     public static Plan plan(Filter filter) {
+        return plan(filter, Options.DEFAULT);
+    }
+
+    /** Plans a filter. */
+    public static Plan plan(Filter filter, Options options) {
         List<Filter> conjuncts = new ArrayList<>();
         flattenAnd(filter, conjuncts);
         int mask = ALL_STATES_MASK;
@@ -51,8 +72,8 @@ public final class InetDiagBytecode {
         for (Filter c : conjuncts) {
             if (isPureState(c)) {
                 mask &= stateMask(c);
-            } else if (isCompilable(c)) {
-                code = and(code, compile(c));
+            } else if (isCompilable(c, options)) {
+                code = and(code, compile(c, options));
             } else {
                 exact = false;
             }
@@ -89,20 +110,28 @@ public final class InetDiagBytecode {
         return false;
     }
 
-    static boolean isCompilable(Filter f) {
-        if (f instanceof Filter.Port || f instanceof Filter.Host) {
+    static boolean isCompilable(Filter f, Options options) {
+        if (f instanceof Filter.Port || f instanceof Filter.Host || f instanceof Filter.Autobound) {
             return true;
         }
+        if (f instanceof Filter.Dev || f instanceof Filter.Mark || f instanceof Filter.Cgroup) {
+            return options.newOps();
+        }
         if (f instanceof Filter.Not n) {
-            return isCompilable(n.inner());
+            return isCompilable(n.inner(), options);
         }
         if (f instanceof Filter.And a) {
-            return isCompilable(a.left()) && isCompilable(a.right());
+            return isCompilable(a.left(), options) && isCompilable(a.right(), options);
         }
         if (f instanceof Filter.Or o) {
-            return isCompilable(o.left()) && isCompilable(o.right());
+            return isCompilable(o.left(), options) && isCompilable(o.right(), options);
         }
         return false;
+    }
+
+    /** Whether the filter would use an op newer than Linux 2.6's. */
+    public static boolean usesNewOps(Filter f) {
+        return f.uses(x -> x instanceof Filter.Dev || x instanceof Filter.Mark || x instanceof Filter.Cgroup);
     }
 
     /** The Linux state mask of a pure state expression. */
@@ -130,7 +159,24 @@ public final class InetDiagBytecode {
     }
 
     /** Compiles a port/address expression into one fragment. */
-    static byte[] compile(Filter f) {
+    static byte[] compile(Filter f, Options options) {
+        if (f instanceof Filter.Dev d) {
+            return ops(op(INET_DIAG_BC_DEV_COND, 8, 12), u32(d.ifindex()));
+        }
+        if (f instanceof Filter.Mark m) {
+            // struct inet_diag_markcond { __u32 mark; __u32 mask; }
+            return ops(op(INET_DIAG_BC_MARK_COND, 12, 16), u32((int) m.value()), u32((int) m.mask()));
+        }
+        if (f instanceof Filter.Cgroup g) {
+            byte[] id = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(g.id()).array();
+            return ops(op(INET_DIAG_BC_CGROUP_COND, 12, 16), id);
+        }
+        if (f instanceof Filter.Autobound) {
+            // The kernel's AUTO is "port not bound by the user" (and true for TIME_WAIT and request
+            // sockets); ss also requires the port to lie in ip_local_port_range. Both, here.
+            return and(op(INET_DIAG_BC_AUTO, 4, 8), and(portOp(INET_DIAG_BC_S_GE, options.ephemeralLow()),
+                    portOp(INET_DIAG_BC_S_LE, options.ephemeralHigh())));
+        }
         if (f instanceof Filter.Port p) {
             boolean src = p.side() == Filter.Side.SOURCE;
             int ge = src ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
@@ -148,13 +194,13 @@ public final class InetDiagBytecode {
             return hostOp(h);
         }
         if (f instanceof Filter.Not n) {
-            return not(compile(n.inner()));
+            return not(compile(n.inner(), options));
         }
         if (f instanceof Filter.And a) {
-            return and(compile(a.left()), compile(a.right()));
+            return and(compile(a.left(), options), compile(a.right(), options));
         }
         if (f instanceof Filter.Or o) {
-            return or(compile(o.left()), compile(o.right()));
+            return or(compile(o.left(), options), compile(o.right(), options));
         }
         throw new IllegalArgumentException("the kernel cannot evaluate " + f);
     }
@@ -211,6 +257,20 @@ public final class InetDiagBytecode {
             }
             at += yes;
         }
+    }
+
+    /** The bytecode that passes exactly the sockets the kernel calls autobound (its AUTO op alone). */
+    public static byte[] kernelAutobound() {
+        return op(INET_DIAG_BC_AUTO, 4, 8);
+    }
+
+    /** Bytecode that the kernel audits as a mark condition, to learn whether it takes one from us. */
+    public static byte[] markProbe() {
+        return compile(new Filter.Mark(0, 0), Options.DEFAULT);
+    }
+
+    private static byte[] u32(int v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     private static byte[] op(int code, int yes, int no) {

@@ -3,7 +3,10 @@ package org.tcpjmx.linux;
 import static org.tcpjmx.linux.LinuxConstants.*;
 
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import org.tcpjmx.model.Endpoint;
+import org.tcpjmx.model.SocketExtras;
+import org.tcpjmx.model.SocketMemory;
 
 /**
  * A flyweight view of one {@code struct inet_diag_msg} and its attributes inside a received
@@ -18,6 +21,12 @@ public final class InetDiagMessage {
     private int infoLength;
     private int congOffset;
     private int congLength;
+    private int memOffset;
+    private int memLength;
+    private long mark;
+    private long cgroupId;
+    private int tos;
+    private int tclass;
     /*
      * One-entry caches across the messages of a dump: the rows of a table repeat a few local
      * addresses (and often remote ones: a load balancer, a database) and one congestion-control
@@ -35,7 +44,10 @@ public final class InetDiagMessage {
         }
         this.buf = b;
         this.base = offset;
-        infoOffset = infoLength = congOffset = congLength = -1;
+        infoOffset = infoLength = congOffset = congLength = memOffset = memLength = -1;
+        mark = -1;
+        cgroupId = 0;
+        tos = tclass = -1;
         int family = family();
         if (family != AF_INET && family != AF_INET6) {
             throw new MalformedNetlinkException("inet_diag_msg with address family " + family + " at offset " + offset);
@@ -58,6 +70,30 @@ public final class InetDiagMessage {
                 case INET_DIAG_CONG:
                     congOffset = a + 4;
                     congLength = rtaLen - 4;
+                    break;
+                case INET_DIAG_SKMEMINFO:
+                    memOffset = a + 4;
+                    memLength = rtaLen - 4;
+                    break;
+                case INET_DIAG_MARK:
+                    if (rtaLen >= 8) {
+                        mark = b.getInt(a + 4) & 0xffffffffL;
+                    }
+                    break;
+                case INET_DIAG_CGROUP_ID:
+                    if (rtaLen >= 12) {
+                        cgroupId = b.getLong(a + 4);
+                    }
+                    break;
+                case INET_DIAG_TOS:
+                    if (rtaLen >= 5) {
+                        tos = b.get(a + 4) & 0xff;
+                    }
+                    break;
+                case INET_DIAG_TCLASS:
+                    if (rtaLen >= 5) {
+                        tclass = b.get(a + 4) & 0xff;
+                    }
                     break;
                 default:
                     break;
@@ -156,6 +192,29 @@ public final class InetDiagMessage {
 
     public long inode() {
         return buf.getInt(base + MSG_INODE) & 0xffffffffL;
+    }
+
+    /** The extras ss -e and -m show, from the attributes the kernel sent. */
+    public SocketExtras extras() {
+        if (mark < 0 && cgroupId == 0 && tos < 0 && tclass < 0 && memOffset < 0) {
+            return SocketExtras.NONE;
+        }
+        return new SocketExtras(mark, cgroupId, tos, tclass, Optional.ofNullable(memory()), false);
+    }
+
+    /**
+     * {@code INET_DIAG_SKMEMINFO}: u32 SK_MEMINFO_VARS values; a shorter attribute (an older kernel
+     * sends fewer) is zero-filled, a longer one's surplus ignored. Null when absent.
+     */
+    private SocketMemory memory() {
+        if (memOffset < 0) {
+            return null;
+        }
+        long[] v = new long[SK_MEMINFO_VARS];
+        for (int i = 0; i < SK_MEMINFO_VARS && (i + 1) * 4 <= memLength; i++) {
+            v[i] = buf.getInt(memOffset + 4 * i) & 0xffffffffL;
+        }
+        return new SocketMemory(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
     }
 
     /** Whether the message carried an {@code INET_DIAG_INFO} (tcp_info) attribute. */

@@ -79,9 +79,21 @@ final class LinuxConstants {
     /** Response attribute types (enum in inet_diag.h). */
     static final int INET_DIAG_INFO = 2;
     static final int INET_DIAG_CONG = 4;
+    static final int INET_DIAG_TOS = 5;
+    static final int INET_DIAG_TCLASS = 6;
+    static final int INET_DIAG_SKMEMINFO = 7;
+    /** Sent only to a requester with CAP_NET_ADMIN, and only for full sockets. */
+    static final int INET_DIAG_MARK = 15;
+    static final int INET_DIAG_CGROUP_ID = 21;
     /** Bits of inet_diag_req_v2.idiag_ext: 1 << (attribute - 1). */
     static final int EXT_INFO = 1 << (INET_DIAG_INFO - 1);
     static final int EXT_CONG = 1 << (INET_DIAG_CONG - 1);
+    static final int EXT_TOS = 1 << (INET_DIAG_TOS - 1);
+    static final int EXT_TCLASS = 1 << (INET_DIAG_TCLASS - 1);
+    static final int EXT_SKMEMINFO = 1 << (INET_DIAG_SKMEMINFO - 1);
+
+    // include/uapi/linux/sock_diag.h: SK_MEMINFO_RMEM_ALLOC .. SK_MEMINFO_DROPS, u32 each
+    static final int SK_MEMINFO_VARS = 9;
 
     /** Bytecode operations (enum in inet_diag.h). */
     static final int INET_DIAG_BC_JMP = 1;
@@ -89,8 +101,15 @@ final class LinuxConstants {
     static final int INET_DIAG_BC_S_LE = 3;
     static final int INET_DIAG_BC_D_GE = 4;
     static final int INET_DIAG_BC_D_LE = 5;
+    static final int INET_DIAG_BC_AUTO = 6;
     static final int INET_DIAG_BC_S_COND = 7;
     static final int INET_DIAG_BC_D_COND = 8;
+    /** Since Linux 4.14 (u32 ifindex after the op). */
+    static final int INET_DIAG_BC_DEV_COND = 9;
+    /** Since Linux 4.14 (struct inet_diag_markcond { u32 mark; u32 mask; }); the kernel refuses it without CAP_NET_ADMIN. */
+    static final int INET_DIAG_BC_MARK_COND = 10;
+    /** Since Linux 5.9 (u64 cgroup v2 id after the op). */
+    static final int INET_DIAG_BC_CGROUP_COND = 13;
 
     /** All TCP states, as a req_v2 state mask (bits 1..12; NEW_SYN_RECV is 12). */
     static final int ALL_STATES_MASK = 0x1ffe;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.tcpjmx.model.SocketOwner;
 
 /**
  * Reads {@code /proc/PID/fd}: which socket inodes a process holds. {@code /proc/self/fd} tells
@@ -59,10 +60,6 @@ public final class ProcFdScanner {
             return OptionalInt.empty();
         }
         return OptionalInt.empty();
-    }
-
-    /** A process holding a socket. */
-    public record SocketOwner(long pid, String command) {
     }
 
     /**

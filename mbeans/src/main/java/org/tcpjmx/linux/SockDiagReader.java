@@ -19,6 +19,8 @@ public final class SockDiagReader {
     public static final int EXT_NONE = 0;
     /** Extension bits: tcp_info and the congestion-control name. */
     public static final int EXT_INFO_AND_CONG = EXT_INFO | EXT_CONG;
+    /** Extension bits: socket memory (ss -m) and TOS / traffic class (ss -e). */
+    public static final int EXT_MEMORY_AND_TOS = EXT_SKMEMINFO | EXT_TOS | EXT_TCLASS;
     /** Extension bits: the congestion-control name only. */
     public static final int EXT_CONG_ONLY = EXT_CONG;
 

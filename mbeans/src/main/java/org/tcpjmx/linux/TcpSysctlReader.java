@@ -12,9 +12,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.Tunable.Kind;
+import org.tcpjmx.model.TunableValue;
 
 /**
  * Reads, never writes, the Linux sysctls that stand for the MIB variables tcp(4) documents under
@@ -27,64 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpSysctlReader {
     private static final Logger LOG = LoggerFactory.getLogger(TcpSysctlReader.class);
-    private static final String PROC_SYS = "/proc/sys/";
+    private static final String PROC_SYS = Tunable.PROC_SYS;
     private static final String IPV4 = PROC_SYS + "net/ipv4/";
     /** Larger than any of the mapped sysctls (the longest, the congestion-control list, is ~100 bytes). */
     private static final int MAX_VALUE_BYTES = 4096;
-
-    /** How a value reads. */
-    public enum Kind {
-        /** One integer. */
-        NUMBER,
-        /** Text: a name or a list of names. */
-        TEXT
-    }
-
-    /**
-     * One tcp(4) variable and where Linux keeps its counterpart.
-     *
-     * @param attribute the attribute name in {@code org.tcpjmx:type=Settings}
-     * @param freebsdName the variable under {@code net.inet.tcp} in tcp(4)
-     * @param linuxPath the file under {@code /proc/sys}
-     * @param field 0 for the whole file, else the 1-based whitespace-separated field
-     *     ({@code tcp_wmem} holds min, default and max)
-     * @param kind how the value reads
-     * @param unit the unit of the Linux value
-     * @param description what the Linux value means, and how it differs from FreeBSD's
-     */
-    public record Tunable(String attribute, String freebsdName, String linuxPath, int field, Kind kind, String unit,
-                          String description) {
-        public Tunable {
-            if (!linuxPath.startsWith(PROC_SYS) || field < 0) {
-                throw new IllegalArgumentException("bad tunable " + attribute + ": " + linuxPath + " field " + field);
-            }
-        }
-
-        /** The field as the docs print it: {@code whole}, or the 1-based field number. */
-        public String fieldText() {
-            return field == 0 ? "whole" : Integer.toString(field);
-        }
-    }
-
-    /**
-     * A tunable and its current value.
-     *
-     * @param tunable the mapping entry
-     * @param value the value: the whole file with runs of blanks made one space, or the one field
-     */
-    public record Setting(Tunable tunable, String value) {
-        /** The value as a number, when the tunable is a {@link Kind#NUMBER} and the text is one. */
-        public OptionalLong number() {
-            if (tunable.kind() != Kind.NUMBER) {
-                return OptionalLong.empty();
-            }
-            try {
-                return OptionalLong.of(Long.parseLong(value));
-            } catch (NumberFormatException e) {
-                return OptionalLong.empty();
-            }
-        }
-    }
 
     private static final List<Tunable> TUNABLES = List.of(
             number("KeepIdle", "keepidle", "tcp_keepalive_time", "seconds",
@@ -178,7 +126,7 @@ public final class TcpSysctlReader {
      * @throws IllegalStateException when the file has fewer fields than the tunable needs
      * @throws UncheckedIOException when the file exists but reading it fails otherwise
      */
-    public Optional<Setting> read(Tunable t) {
+    public Optional<TunableValue> read(Tunable t) {
         Path file = procSys.resolve(t.linuxPath().substring(PROC_SYS.length()));
         String text;
         try (InputStream in = Files.newInputStream(file)) {
@@ -195,18 +143,18 @@ public final class TcpSysctlReader {
         }
         String[] fields = text.isEmpty() ? new String[0] : text.split("\\s+");
         if (t.field() == 0) {
-            return Optional.of(new Setting(t, String.join(" ", fields)));
+            return Optional.of(new TunableValue(t, String.join(" ", fields)));
         }
         if (fields.length < t.field()) {
             throw new IllegalStateException(file + " holds " + fields.length + " fields ('" + text + "'); "
                     + t.attribute() + " needs field " + t.field());
         }
-        return Optional.of(new Setting(t, fields[t.field() - 1]));
+        return Optional.of(new TunableValue(t, fields[t.field() - 1]));
     }
 
     /** Every tunable this kernel has, in {@link #tunables()} order; missing files are left out. */
-    public List<Setting> readAll() {
-        List<Setting> out = new ArrayList<>();
+    public List<TunableValue> readAll() {
+        List<TunableValue> out = new ArrayList<>();
         for (Tunable t : TUNABLES) {
             read(t).ifPresent(out::add);
         }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param stack the congestion-control module ("cubic", "bbr", ...) or "" when unknown or none (TIME_WAIT)
  * @param info tcp_info figures when they were requested and the kernel gave them
  * @param backend where the row came from
+ * @param extras what {@code ss -e} and {@code ss -m} add, where known
  */
 public record TcpConnection(
         IpFamily family,
@@ -41,16 +42,25 @@ public record TcpConnection(
         boolean owned,
         String stack,
         Optional<TcpInfo> info,
-        Backend backend) {
+        Backend backend,
+        SocketExtras extras) {
 
     /** The kernel's {@code INET_DIAG_NOCOOKIE}: all 64 bits set. */
     public static final long NO_COOKIE = -1L;
 
     public TcpConnection {
         if (family == null || local == null || remote == null || state == null || timer == null
-                || stack == null || info == null || backend == null) {
+                || stack == null || info == null || backend == null || extras == null) {
             throw new IllegalArgumentException("a TCP connection row has no null fields");
         }
+    }
+
+    /** A row without extras ({@link SocketExtras#NONE}). */
+    public TcpConnection(IpFamily family, Endpoint local, Endpoint remote, TcpState state, long recvQ, long sendQ,
+                         long uid, long inode, int ifindex, long cookie, SocketTimer timer, long timerExpiresMillis,
+                         int timerRetransmits, boolean owned, String stack, Optional<TcpInfo> info, Backend backend) {
+        this(family, local, remote, state, recvQ, sendQ, uid, inode, ifindex, cookie, timer, timerExpiresMillis,
+                timerRetransmits, owned, stack, info, backend, SocketExtras.NONE);
     }
 
     /** Whether the kernel's cookie is known, so the socket can be destroyed safely. */
@@ -69,7 +79,13 @@ public record TcpConnection(
     /** The same row with the owned flag set. */
     public TcpConnection withOwned(boolean isOwned) {
         return isOwned == owned ? this : new TcpConnection(family, local, remote, state, recvQ, sendQ, uid, inode,
-                ifindex, cookie, timer, timerExpiresMillis, timerRetransmits, isOwned, stack, info, backend);
+                ifindex, cookie, timer, timerExpiresMillis, timerRetransmits, isOwned, stack, info, backend, extras);
+    }
+
+    /** The same row with other extras. */
+    public TcpConnection withExtras(SocketExtras other) {
+        return other.equals(extras) ? this : new TcpConnection(family, local, remote, state, recvQ, sendQ, uid, inode,
+                ifindex, cookie, timer, timerExpiresMillis, timerRetransmits, owned, stack, info, backend, other);
     }
 
     /** {@code ESTABLISHED 127.0.0.1:8080 127.0.0.1:51234}, for logs and messages. */

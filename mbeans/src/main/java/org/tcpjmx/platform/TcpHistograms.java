@@ -1,24 +1,30 @@
 package org.tcpjmx.platform;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpState;
 
 /**
- * State histograms broken down by local port and by remote address, and the histogram of this
- * JVM's own sockets. Each is counted while the table streams past ({@link TcpPlatform#forEach});
- * no table is kept, only one counter array per distinct port or address.
+ * State histograms broken down by local port and by remote address, the histogram of this JVM's
+ * own sockets, and {@link #snapshot}, all of them from one walk. Each is counted while the table
+ * streams past ({@link TcpPlatform#forEach}, {@link TcpPlatform#tally}); no table is kept, only
+ * one counter array per distinct port or address.
  */
 public final class TcpHistograms {
     private static final int STATES = TcpState.values().length;
     private static final Filter OWNED = FilterParser.parse("owned");
+    private static final Filter LISTENERS = new Filter.States(EnumSet.of(TcpState.LISTEN));
 
     private final TcpPlatform platform;
 
@@ -154,6 +160,46 @@ public final class TcpHistograms {
     /** The state histogram of this JVM's own sockets (filter {@code owned}). */
     public StateHistogram own() {
         return platform.histogram(OWNED);
+    }
+
+    /**
+     * The host's histogram, this JVM's, and those of the lowest {@code portLimit} listening ports,
+     * from one walk of the connection table. The listening ports are found first by a dump of
+     * listeners only, which the kernel answers from its small listening hash without touching the
+     * connections; a listener opened between the two is left out of this snapshot.
+     */
+    public TableSnapshot snapshot(int portLimit) {
+        long timeMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        TreeSet<Integer> listening = new TreeSet<>();
+        if (portLimit > 0) {
+            platform.tally(LISTENERS, false, (state, port, owned) -> listening.add(port));
+        }
+        while (listening.size() > portLimit) {
+            listening.pollLast();
+        }
+        int[] ports = listening.stream().mapToInt(Integer::intValue).toArray();
+        long[][] byPort = new long[ports.length][STATES];
+        long[] all = new long[STATES];
+        long[] own = new long[STATES];
+        platform.tally(Filter.ALL, true, (state, port, owned) -> {
+            int s = state.ordinal();
+            all[s]++;
+            if (owned) {
+                own[s]++;
+            }
+            // At most a hundred sorted ports: a binary search allocates nothing, unlike a boxed map key.
+            int i = Arrays.binarySearch(ports, port);
+            if (i >= 0) {
+                byPort[i][s]++;
+            }
+        });
+        SortedMap<Integer, StateHistogram> perPort = new TreeMap<>();
+        for (int i = 0; i < ports.length; i++) {
+            perPort.put(ports[i], StateHistogram.of(byPort[i]));
+        }
+        return new TableSnapshot(timeMillis, start, System.nanoTime() - start, StateHistogram.of(all), StateHistogram.of(own),
+                perPort);
     }
 
     private static long sum(long[] a) {

@@ -7,18 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.BlockedRead;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -26,6 +26,7 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * "An operator drops one ESTABLISHED connection of a running server by its 4-tuple": the peer's
  * blocked read fails with a reset, the owner's with an abort, and the table no longer lists it.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingAnEstablishedConnectionTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static TcpPlatform platform;
@@ -33,20 +34,15 @@ class DroppingAnEstablishedConnectionTest {
     private TcpDropper dropper;
 
     @BeforeAll
-    static void openPlatform() {
-        platform = TcpPlatforms.open("netlink");
+    static void openPlatform(TcpPlatform netlink) {
+        platform = netlink;
     }
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(platform);
+    void openFarm(LoopbackConnections farm) {
+        this.farm = farm;
         // Confines any bulk operation to this test's sockets: everything else is protected.
         dropper = new TcpDropper(platform, farm.notMine());
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
     }
 
     @ParameterizedTest
@@ -181,9 +177,10 @@ class DroppingAnEstablishedConnectionTest {
         assertEquals(0, r.failed(), r.errors().toString());
         assertTrue(r.dropped() >= 2 && r.outcomes().stream().allMatch(o -> o.status() == DropStatus.DROPPED), r.toString());
         assertTrue(farm.table().isEmpty(), "no connection is left: " + farm.table());
-        for (int port : new int[] {p.listenerPort(), q.listenerPort()}) {
+        for (Pair x : List.of(p, q)) {
+            String address = x.flavor().rawAddress().length == 16 ? "[" + x.flavor().tableAddress() + "]" : x.flavor().tableAddress();
             List<TcpConnection> listeners = platform.connections(
-                    org.tcpjmx.filter.FilterParser.parse("state listening sport = :" + port), false);
+                    org.tcpjmx.filter.FilterParser.parse("state listening src " + address + ":" + x.listenerPort()), false);
             assertEquals(1, listeners.size(), "tcpdrop -a never drops listeners");
         }
     }

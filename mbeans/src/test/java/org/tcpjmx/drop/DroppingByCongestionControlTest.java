@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -21,6 +21,7 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * given is its congestion-control module, so {@code tcpdrop -S} and {@code -C} select by it, and
  * only the connections using the named module go.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingByCongestionControlTest {
     private static TcpPlatform platform;
     private static LoopbackConnections farm;
@@ -32,10 +33,10 @@ class DroppingByCongestionControlTest {
     private static Pair timeWait;
 
     @BeforeAll
-    static void connectionsWithThreeModules() {
-        platform = TcpPlatforms.open("netlink");
-        farm = new LoopbackConnections(platform);
-        dropper = new TcpDropper(farm.confined(), farm.notMine());
+    static void connectionsWithThreeModules(TcpPlatform netlink, LoopbackConnections classFarm, TcpDropper confined) {
+        platform = netlink;
+        farm = classFarm;
+        dropper = confined;
         reno = withModule(farm.established(Flavor.IPV4), "reno");
         cubic = withModule(farm.established(Flavor.IPV6), "cubic");
         bbr = withModule(farm.established(Flavor.V4_MAPPED), "bbr");
@@ -49,11 +50,6 @@ class DroppingByCongestionControlTest {
         }
         assertEquals("", rows.stream().filter(timeWait::isClientEnd).findFirst().orElseThrow().stack(),
                 "a TIME_WAIT socket has no congestion control");
-    }
-
-    @AfterAll
-    static void closeFarm() {
-        farm.close();
     }
 
     @Test

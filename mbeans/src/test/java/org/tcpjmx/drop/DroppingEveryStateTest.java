@@ -4,39 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 
 /**
  * "{@code tcpdrop -s STATE} drops connections in every state loopback can hold": this kernel
  * destroys each of them (SYN_RCVD and CLOSING are too brief on loopback to be caught).
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingEveryStateTest {
     private static TcpPlatform platform;
     private LoopbackConnections farm;
 
     @BeforeAll
-    static void openPlatform() {
-        platform = TcpPlatforms.open("netlink");
+    static void openPlatform(TcpPlatform netlink) {
+        platform = netlink;
     }
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(platform);
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
+    void openFarm(LoopbackConnections farm) {
+        this.farm = farm;
     }
 
     @ParameterizedTest

@@ -6,19 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.BlockedRead;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -27,25 +27,21 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * file, which nothing else can remove before they expire), and the CLOSE_WAIT of a server that
  * never closes, with its FIN_WAIT_2 peer.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingLingeringConnectionsTest {
     private static TcpPlatform platform;
     private LoopbackConnections farm;
     private TcpDropper dropper;
 
     @BeforeAll
-    static void openPlatform() {
-        platform = TcpPlatforms.open("netlink");
+    static void openPlatform(TcpPlatform netlink) {
+        platform = netlink;
     }
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(platform);
+    void openFarm(LoopbackConnections farm) {
+        this.farm = farm;
         dropper = new TcpDropper(platform, farm.notMine());
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
     }
 
     @ParameterizedTest

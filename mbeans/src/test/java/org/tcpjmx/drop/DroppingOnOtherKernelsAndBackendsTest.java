@@ -8,20 +8,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.linux.Errno;
-import org.tcpjmx.linux.ProcFdScanner;
+import org.tcpjmx.linux.LinuxTcpPlatform;
 import org.tcpjmx.model.Backend;
+import org.tcpjmx.model.DestroyResult;
+import org.tcpjmx.model.PlatformCapabilities;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.TunableValue;
 import org.tcpjmx.platform.TcpPlatform;
 import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.BlockedRead;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -31,17 +37,13 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * TIME_WAIT, a kernel that acknowledges and leaves the socket alive) are not, so for those the real
  * platform is used with only its destroy answer replaced by what such a kernel answers.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class DroppingOnOtherKernelsAndBackendsTest {
     private LoopbackConnections farm;
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(TcpPlatforms.open("netlink"));
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
+    void openFarm(LoopbackConnections farm) {
+        this.farm = farm;
     }
 
     @Test
@@ -156,18 +158,38 @@ class DroppingOnOtherKernelsAndBackendsTest {
             }
 
             @Override
-            public int destroy(TcpConnection connection) {
-                return kernel.applyAsInt(connection);
+            public DestroyResult destroy(TcpConnection connection) {
+                return LinuxTcpPlatform.destroyResult(kernel.applyAsInt(connection));
             }
 
             @Override
-            public int disconnectOwned(TcpConnection connection) {
+            public DestroyResult disconnectOwned(TcpConnection connection) {
                 return real.disconnectOwned(connection);
             }
 
             @Override
-            public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+            public Map<Long, SocketOwner> socketOwners() {
                 return real.socketOwners();
+            }
+
+            @Override
+            public Map<String, Long> tcpCounters() {
+                return real.tcpCounters();
+            }
+
+            @Override
+            public List<Tunable> tunables() {
+                return real.tunables();
+            }
+
+            @Override
+            public Optional<TunableValue> read(Tunable tunable) {
+                return real.read(tunable);
+            }
+
+            @Override
+            public PlatformCapabilities capabilities() {
+                return real.capabilities();
             }
         };
     }

@@ -12,9 +12,10 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.model.TcpState;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -24,6 +25,7 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * spares sshd), {@code -l} does not list them, naming one explicitly still drops it, and each drop
  * and refusal is logged at INFO with its 4-tuple and outcome.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class ProtectingManagementConnectionsTest {
     private final List<LogRecord> audit = new ArrayList<>();
     private final Handler capture = new Handler() {
@@ -46,15 +48,14 @@ class ProtectingManagementConnectionsTest {
     private LoopbackConnections farm;
 
     @BeforeEach
-    void listen() {
+    void listen(LoopbackConnections farm) {
         jul.addHandler(capture);
-        farm = new LoopbackConnections(TcpPlatforms.open("netlink"));
+        this.farm = farm;
     }
 
     @AfterEach
     void stopListening() {
         jul.removeHandler(capture);
-        farm.close();
     }
 
     @Test

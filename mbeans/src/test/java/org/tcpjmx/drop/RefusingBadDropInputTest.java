@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -26,6 +26,7 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * command line exits 64 with its usage (1 for a name that does not resolve or a connection that
  * does not exist), and the table is exactly as it was.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class RefusingBadDropInputTest {
     private static TcpPlatform platform;
     private static LoopbackConnections farm;
@@ -36,18 +37,13 @@ class RefusingBadDropInputTest {
     private List<String> before;
 
     @BeforeAll
-    static void connections() {
-        platform = TcpPlatforms.open("netlink");
-        farm = new LoopbackConnections(platform);
-        dropper = new TcpDropper(farm.confined(), farm.notMine());
+    static void connections(TcpPlatform netlink, LoopbackConnections classFarm, TcpDropper confined) {
+        platform = netlink;
+        farm = classFarm;
+        dropper = confined;
         established = farm.established(Flavor.IPV4);
         closeWait = farm.closeWait(Flavor.IPV6);
         timeWait = farm.timeWait(Flavor.V4_MAPPED);
-    }
-
-    @AfterAll
-    static void closeFarm() {
-        farm.close();
     }
 
     @BeforeEach

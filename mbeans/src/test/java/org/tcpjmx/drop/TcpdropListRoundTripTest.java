@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
 
@@ -28,6 +28,7 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  * tcpdrop invocations, byte for byte, and feeding them back drops exactly those connections, as
  * {@code tcpdrop -l -a | grep -vw 22 | sh} does in tcpdrop(8).
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class TcpdropListRoundTripTest {
     private static final Pattern LINE = Pattern.compile("tcpdrop [0-9a-f.:]+ [0-9]{1,5} [0-9a-f.:]+ [0-9]{1,5}");
     private static TcpPlatform platform;
@@ -35,19 +36,14 @@ class TcpdropListRoundTripTest {
     private TcpDropper dropper;
 
     @BeforeAll
-    static void openPlatform() {
-        platform = TcpPlatforms.open("netlink");
+    static void openPlatform(TcpPlatform netlink) {
+        platform = netlink;
     }
 
     @BeforeEach
-    void openFarm() {
-        farm = new LoopbackConnections(platform);
-        dropper = new TcpDropper(farm.confined(), farm.notMine());
-    }
-
-    @AfterEach
-    void closeFarm() {
-        farm.close();
+    void openFarm(LoopbackConnections farm, TcpDropper confined) {
+        this.farm = farm;
+        dropper = confined;
     }
 
     @Test

@@ -139,8 +139,9 @@ class ParserFuzzTest {
              var c2 = new java.net.Socket("127.0.0.1", dual.getLocalPort());
              var s2 = dual.accept()) {
             int[] ports = {v6.getLocalPort(), dual.getLocalPort(), c1.getLocalPort(), c2.getLocalPort()};
-            Filter ours = FilterParser.parse("sport = :" + ports[0] + " or dport = :" + ports[0]
-                    + " or sport = :" + ports[1] + " or dport = :" + ports[1]);
+            // By the listeners' addresses and ports: the ::1 one, and the dual-stack one with its IPv4-mapped connection.
+            Filter ours = FilterParser.parse("src [::1]:" + ports[0] + " or dst [::1]:" + ports[0]
+                    + " or src [::]:" + ports[1] + " or src 127.0.0.1:" + ports[1] + " or dst 127.0.0.1:" + ports[1]);
             var mine = platform.connections(ours, false);
             assertEquals(6, mine.size(), "two listeners and two connections: " + mine);
             int matchedSomething = 0;

@@ -94,7 +94,8 @@ class DroppingOverJmxTest {
         Pair established = farm.established(Flavor.IPV4);
         Pair leak = farm.closeWait(Flavor.IPV4);
         int port = farm.listenerPort(Flavor.IPV4);
-        String filter = "sport = :" + port + " or dport = :" + port;
+        // By the listener's address and port: another process's socket may have the same port on 127.0.0.2.
+        String filter = "src 127.0.0.1:" + port + " or dst 127.0.0.1:" + port;
         List<String> before = farm.snapshot();
 
         CompositeData listed = (CompositeData) client.invoke(DROP, "dropMatching", new Object[] {filter, true}, STRING_BOOLEAN);

@@ -35,7 +35,7 @@ class ListeningPortHistogramsTest {
     @Test
     void aServerPortShowsItsListenerAndConnectionsPerStateAndClientPortsDoNot() throws Exception {
         try (RemoteJmx jmx = new RemoteJmx(TcpJmxOptions.of(TcpPlatforms.open()));
-             ServerSocket listener = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"));
+             ServerSocket listener = exclusiveListener();
              Socket client = new Socket(InetAddress.getByName("127.0.0.1"), listener.getLocalPort());
              Socket served = listener.accept()) {
             int port = listener.getLocalPort();
@@ -65,6 +65,21 @@ class ListeningPortHistogramsTest {
             TabularData again = (TabularData) ((Attribute) together.asList().get(1)).getValue();
             assertEquals(ours, again.get(new Object[] {port}));
         }
+    }
+
+    /**
+     * A listener whose port no other socket of this host can have while it listens, so the counts of
+     * its port are this test's alone: bound to the dual-stack wildcard without SO_REUSEADDR, it
+     * conflicts with every other bind of that port, on any address (inet_csk_bind_conflict), and
+     * connect() never picks a bound port as an ephemeral one. A listener on 127.0.0.1 would not do:
+     * another process's client on 127.0.0.2 may get the same port, and the breakdown counts by
+     * local port whatever the address.
+     */
+    private static ServerSocket exclusiveListener() throws java.io.IOException {
+        ServerSocket l = new ServerSocket();
+        l.setReuseAddress(false);
+        l.bind(new java.net.InetSocketAddress(0), 5);
+        return l;
     }
 
     @Test

@@ -178,7 +178,7 @@ class WatchingStatesTest {
         farm = new LoopbackConnections(PLATFORM);
         long created = System.currentTimeMillis();
         Pair p = farm.established(Flavor.IPV4);
-        String filter = "sport = :" + p.clientPort() + " and dport = :" + p.listenerPort();
+        String filter = p.clientFilter();
         assertEquals(-1L, firstSeen(filter), "unknown while not tracking");
 
         client.setAttribute(STATES, new Attribute("SampleIntervalMillis", 100L));

@@ -35,7 +35,7 @@ class SockDiagReaderBothFamiliesTest {
                 int p4 = ((InetSocketAddress) v4.getLocalAddress()).getPort();
                 int p6 = ((InetSocketAddress) v6.getLocalAddress()).getPort();
                 InetDiagBytecode.Plan ours = InetDiagBytecode.plan(FilterParser.parse(
-                        "sport = :" + p4 + " or dport = :" + p4 + " or sport = :" + p6 + " or dport = :" + p6));
+                        "src 127.0.0.1:" + p4 + " or dst 127.0.0.1:" + p4 + " or src [::1]:" + p6 + " or dst [::1]:" + p6));
                 Set<String> oneWalk = new TreeSet<>();
                 reader.dumpBothFamilies(ours.stateMask(), 0, ours.bytecode(), m -> oneWalk.add(key(m)));
                 Set<String> perFamily = new TreeSet<>();

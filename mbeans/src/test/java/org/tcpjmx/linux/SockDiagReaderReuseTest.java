@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.DestroyResult;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
@@ -31,8 +32,11 @@ class SockDiagReaderReuseTest {
              Socket client = new Socket(listener.getInetAddress(), listener.getLocalPort());
              Socket server = listener.accept()) {
             int port = listener.getLocalPort();
-            TcpConnection accepted = only(netlink.connections(FilterParser.parse("state established and sport = :" + port), false));
-            TcpConnection connecting = only(netlink.connections(FilterParser.parse("state established and dport = :" + port), false));
+            // Each end by its full 4-tuple: another process's socket may have either port on another address.
+            String serverEnd = "127.0.0.1:" + port;
+            String clientEnd = "127.0.0.1:" + client.getLocalPort();
+            TcpConnection accepted = only(netlink.connections(FilterParser.parse("state established and src " + serverEnd + " and dst " + clientEnd), false));
+            TcpConnection connecting = only(netlink.connections(FilterParser.parse("state established and src " + clientEnd + " and dst " + serverEnd), false));
             int before = openDescriptors();
             for (int i = 0; i < 200; i++) {
                 TcpConnection a = netlink.lookup(accepted).orElseThrow();
@@ -46,12 +50,13 @@ class SockDiagReaderReuseTest {
             int after = openDescriptors();
             assertTrue(after < before + 10, "400 lookups left " + (after - before) + " more descriptors open");
 
-            int rc = netlink.destroy(accepted);
-            assumeTrue(rc != Errno.EPERM && rc != Errno.EOPNOTSUPP, "SOCK_DESTROY unavailable here: " + Errno.name(rc));
-            assertEquals(0, rc);
+            DestroyResult rc = netlink.destroy(accepted);
+            assumeTrue(rc.kind() != DestroyResult.Kind.NOT_PERMITTED && rc.kind() != DestroyResult.Kind.UNSUPPORTED_BY_KERNEL,
+                    "SOCK_DESTROY unavailable here: " + rc.detail());
+            assertEquals(DestroyResult.DESTROYED, rc);
             assertFalse(netlink.lookup(accepted).isPresent(), "destroyed socket still found");
             // The kernel's ENOENT answer is read whole; the next request on the kept socket gets its own answer.
-            assertEquals(Errno.ENOENT, netlink.destroy(accepted));
+            assertEquals(DestroyResult.Kind.GONE, netlink.destroy(accepted).kind());
             assertFalse(netlink.lookup(accepted).isPresent());
             assertTrue(openDescriptors() < before + 10);
             // The peer got the reset: gone from the table, or at least no longer ESTABLISHED.

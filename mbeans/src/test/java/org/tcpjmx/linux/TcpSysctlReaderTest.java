@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tcpjmx.linux.TcpSysctlReader.Setting;
-import org.tcpjmx.linux.TcpSysctlReader.Tunable;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.model.TunableValue;
 
 class TcpSysctlReaderTest {
 
@@ -27,9 +27,9 @@ class TcpSysctlReaderTest {
 
     @Test
     void everyTunableReadsWhatSysctlPrints() throws Exception {
-        List<Setting> all = new TcpSysctlReader().readAll();
+        List<TunableValue> all = new TcpSysctlReader().readAll();
         assertTrue(all.size() >= 25, "this kernel has most of the mapped files: " + all.size());
-        for (Setting s : all) {
+        for (TunableValue s : all) {
             Tunable t = s.tunable();
             String key = t.linuxPath().substring("/proc/sys/".length()).replace('/', '.');
             Process p = new ProcessBuilder("sysctl", "-n", key).start();
@@ -38,7 +38,7 @@ class TcpSysctlReaderTest {
             String[] fields = printed.split("\\s+");
             String expected = t.field() == 0 ? String.join(" ", fields) : fields[t.field() - 1];
             assertEquals(expected, s.value(), t.attribute() + " (" + key + ")");
-            if (t.kind() == TcpSysctlReader.Kind.NUMBER) {
+            if (t.kind() == Tunable.Kind.NUMBER) {
                 assertTrue(s.number().isPresent(), t.attribute() + " is a number: " + s.value());
             }
         }
@@ -52,7 +52,7 @@ class TcpSysctlReaderTest {
         TcpSysctlReader reader = new TcpSysctlReader(root);
         assertEquals("16384", reader.read(tunable("SendSpace")).orElseThrow().value());
         assertEquals(4194304L, reader.read(tunable("SendBufMax")).orElseThrow().number().getAsLong());
-        Setting available = reader.read(tunable("CongestionControlAvailable")).orElseThrow();
+        TunableValue available = reader.read(tunable("CongestionControlAvailable")).orElseThrow();
         assertEquals("reno cubic bbr", available.value());
         assertFalse(available.number().isPresent(), "a TEXT tunable is never a number");
     }
@@ -63,7 +63,7 @@ class TcpSysctlReaderTest {
         Files.writeString(root.resolve("net/ipv4/tcp_keepalive_time"), "7200\n");
         TcpSysctlReader reader = new TcpSysctlReader(root);
         assertEquals(Optional.empty(), reader.read(tunable("KeepInterval")));
-        List<Setting> all = reader.readAll();
+        List<TunableValue> all = reader.readAll();
         assertEquals(1, all.size());
         assertEquals("KeepIdle", all.get(0).tunable().attribute());
         assertEquals(7200L, all.get(0).number().getAsLong());

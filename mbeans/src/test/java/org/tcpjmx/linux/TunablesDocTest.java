@@ -6,25 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.tcpjmx.linux.TcpSysctlReader.Tunable;
+import org.tcpjmx.model.Tunable;
+import org.tcpjmx.testing.ProjectLayout;
 
 /** src/docs/tunables.md and {@link TcpSysctlReader#tunables()} are the same table. */
 class TunablesDocTest {
 
     private static Path doc() {
-        // Surefire runs in mbeans/; the docs live at the repository root.
-        Path here = Paths.get("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("src/docs/tunables.md");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("src/docs/tunables.md not found above " + here);
+        return ProjectLayout.file("src/docs/tunables.md");
     }
 
     @Test
@@ -50,10 +42,12 @@ class TunablesDocTest {
     void everyMappedVariableIsATcp4Variable() throws IOException {
         // The tcp(4) pages the project implements (FreeBSD 14.3, and the older page that still lists
         // maxtcptw): each mapped name must appear in one of them.
-        Path freebsd14 = Paths.get("/work/shared/reference/001_4528dfbe8cb3ded7.txt");
-        Path older = Paths.get("/work/shared/reference/002_f6a48e99319181ff.txt");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(freebsd14) && Files.isRegularFile(older),
-                "the tcp(4) reference pages are not on this machine");
+        Path freebsd14 = ProjectLayout.shared("reference/001_4528dfbe8cb3ded7.txt");
+        Path older = ProjectLayout.shared("reference/002_f6a48e99319181ff.txt");
+        boolean present = Files.isRegularFile(freebsd14) && Files.isRegularFile(older);
+        String where = "the tcp(4) reference pages " + freebsd14 + " and " + older + " (../shared next to the project root)";
+        System.out.println(present ? "reading " + where : "skipped: " + where + " are not on this machine");
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, where + " are not on this machine");
         String text = Files.readString(freebsd14) + Files.readString(older);
         for (Tunable t : TcpSysctlReader.tunables()) {
             for (String name : t.freebsdName().split(", ")) {

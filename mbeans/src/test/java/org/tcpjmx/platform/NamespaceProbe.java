@@ -22,7 +22,7 @@ public final class NamespaceProbe {
             System.out.println("LISTENER " + l.getLocalPort());
             // Only this probe's port: on a busy host the full table would be thousands of lines.
             int port = l.getLocalPort();
-            Filter mine = org.tcpjmx.filter.FilterParser.parse("sport = :" + port + " or dport = :" + port);
+            Filter mine = org.tcpjmx.filter.FilterParser.parse("src 127.0.0.1:" + port + " or dst 127.0.0.1:" + port);
             System.out.println("TOTAL " + p.histogram(Filter.ALL).total());
             for (var row : p.connections(mine, false)) {
                 System.out.println("ROW " + row.state() + " " + row.local() + " " + row.remote() + " owned=" + row.owned());

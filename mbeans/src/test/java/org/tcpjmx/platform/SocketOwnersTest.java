@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.filter.FilterParser;
-import org.tcpjmx.linux.ProcFdScanner.SocketOwner;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.TcpConnection;
 
 /** The owning process of a socket, found on request by scanning /proc/PID/fd as ss -p does. */
@@ -25,8 +25,8 @@ class SocketOwnersTest {
                     "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)")
                     .start();
             int otherPort = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(nc.getInputStream())).readLine().trim());
-            List<TcpConnection> rows = p.connections(FilterParser.parse("state listening and ( sport = :" + l.getLocalPort()
-                    + " or sport = :" + otherPort + " )"), false);
+            List<TcpConnection> rows = p.connections(FilterParser.parse("state listening and ( src 127.0.0.1:" + l.getLocalPort()
+                    + " or src 127.0.0.1:" + otherPort + " )"), false);
             assertEquals(2, rows.size(), rows.toString());
             Map<Long, SocketOwner> owners = p.socketOwners();
             for (TcpConnection r : rows) {

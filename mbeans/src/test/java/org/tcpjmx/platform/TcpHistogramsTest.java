@@ -49,10 +49,17 @@ class TcpHistogramsTest {
         return c;
     }
 
+    /** This test's sockets, by the listener's address and port on either side (no other socket can have them). */
+    private String mine() {
+        return "src [::]:" + port + " or src 127.0.0.1:" + port + " or src [::1]:" + port
+                + " or dst 127.0.0.1:" + port + " or dst [::1]:" + port;
+    }
+
     @Test
     void perLocalPortCountsTheListenerAndEachSideOfEveryConnection() {
-        // Ephemeral client ports are shared with other destinations' sockets; our listener's port is ours alone.
-        List<PortCount> rows = histograms.byLocalPort(FilterParser.parse("sport = :" + port + " or dport = :" + port));
+        // Ephemeral client ports are shared with other destinations' sockets; our listener's address and
+        // port are ours alone: its own row, the connections it accepted, and the clients connected to it.
+        List<PortCount> rows = histograms.byLocalPort(FilterParser.parse(mine()));
         List<PortCount> expected = new ArrayList<>();
         List<Integer> ports = new ArrayList<>(clientPorts);
         ports.add(port);
@@ -70,7 +77,7 @@ class TcpHistogramsTest {
 
     @Test
     void perRemoteAddressRanksPeersLeavesOutListenersAndKeepsTheTopN() {
-        var filter = FilterParser.parse("sport = :" + port);
+        var filter = FilterParser.parse("src 127.0.0.1:" + port + " or src [::1]:" + port);
         assertEquals(List.of(new AddressCount("::ffff:127.0.0.1", TcpState.ESTABLISHED, 3),
                 new AddressCount("::1", TcpState.ESTABLISHED, 1)), histograms.byRemoteAddress(filter, 0));
         assertEquals(List.of(new AddressCount("::ffff:127.0.0.1", TcpState.ESTABLISHED, 3)),

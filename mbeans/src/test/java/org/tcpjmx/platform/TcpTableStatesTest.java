@@ -44,7 +44,9 @@ class TcpTableStatesTest {
              Socket c = new Socket("127.0.0.1", dual.getLocalPort());
              Socket s = dual.accept()) {
             int port = dual.getLocalPort();
-            List<TcpConnection> rows = netlink.connections(FilterParser.parse("sport = :" + port + " or dport = :" + port), false);
+            // The listener, the connection it accepted and its client, by address and port (IPv4 ones match the mapped sockets).
+            String mine = "src [::]:" + port + " or src 127.0.0.1:" + port + " or dst 127.0.0.1:" + port;
+            List<TcpConnection> rows = netlink.connections(FilterParser.parse(mine), false);
             TcpConnection listen = find(rows, TcpState.LISTEN, port, 0);
             assertEquals("::", listen.local().addressText());
             TcpConnection server = find(rows, TcpState.ESTABLISHED, port, c.getLocalPort());
@@ -53,8 +55,8 @@ class TcpTableStatesTest {
             assertEquals("::ffff:127.0.0.1", server.remote().addressText());
             assertTrue(server.owned());
             // An IPv4 filter matches the mapped socket, in the kernel and in Java alike.
-            assertEquals(2, netlink.connections(FilterParser.parse("src 127.0.0.1 and (sport = :" + port + " or dport = :" + port + ")"), false).size());
-            assertEquals(sameTuples(rows), sameTuples(procfs.connections(FilterParser.parse("sport = :" + port + " or dport = :" + port), false)));
+            assertEquals(2, netlink.connections(FilterParser.parse("src 127.0.0.1 and (" + mine + ")"), false).size());
+            assertEquals(sameTuples(rows), sameTuples(procfs.connections(FilterParser.parse(mine), false)));
         }
     }
 
@@ -73,7 +75,9 @@ class TcpTableStatesTest {
             var synSent = f.synSent(full);
             Thread.sleep(200);
 
-            String filter = "sport = :" + port + " or dport = :" + port + " or dport = :" + full.getLocalPort();
+            // This fixture's sockets, by its listeners' addresses and ports (ss reads the same filter).
+            String host = family == IpFamily.INET6 ? "[" + text + "]" : text;
+            String filter = "src " + host + ":" + port + " or dst " + host + ":" + port + " or dst " + host + ":" + full.getLocalPort();
             List<TcpConnection> rows = netlink.connections(FilterParser.parse(filter), true);
 
             TcpConnection listen = find(rows, TcpState.LISTEN, port, 0);

@@ -114,16 +114,31 @@ public final class LoopbackConnections implements AutoCloseable {
             return serverTuple().split(" ");
         }
 
-        /** Whether a row is the client end. */
-        public boolean isClientEnd(TcpConnection c) {
-            return c.local().port() == clientPort && c.remote().port() == listenerPort
-                    && c.local().addressText().equals(flavor.tableAddress());
+        /** The client end as a filter, by its full 4-tuple. */
+        public String clientFilter() {
+            return "src " + hostPort(clientPort) + " and dst " + hostPort(listenerPort);
         }
 
-        /** Whether a row is the server end. */
+        /** The server end as a filter, by its full 4-tuple. */
+        public String serverFilter() {
+            return "src " + hostPort(listenerPort) + " and dst " + hostPort(clientPort);
+        }
+
+        private String hostPort(int port) {
+            String a = flavor.tableAddress();
+            return (flavor.rawAddress().length == 16 ? "[" + a + "]" : a) + ":" + port;
+        }
+
+        /** Whether a row is the client end (by its full 4-tuple). */
+        public boolean isClientEnd(TcpConnection c) {
+            return c.local().port() == clientPort && c.remote().port() == listenerPort
+                    && c.local().addressText().equals(flavor.tableAddress()) && c.remote().addressText().equals(flavor.tableAddress());
+        }
+
+        /** Whether a row is the server end (by its full 4-tuple). */
         public boolean isServerEnd(TcpConnection c) {
             return c.local().port() == listenerPort && c.remote().port() == clientPort
-                    && c.local().addressText().equals(flavor.tableAddress());
+                    && c.local().addressText().equals(flavor.tableAddress()) && c.remote().addressText().equals(flavor.tableAddress());
         }
 
         /** Whether a row is either end. */
@@ -406,7 +421,8 @@ public final class LoopbackConnections implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return table().stream()
-                .filter(c -> c.local().port() == local.getPort() && c.remote().port() == remote.getPort() && c.owned())
+                .filter(c -> c.local().port() == local.getPort() && c.remote().port() == remote.getPort() && c.owned()
+                        && c.local().toInetAddress().equals(local.getAddress()) && c.remote().toInetAddress().equals(remote.getAddress()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + local + " -> " + remote + " in " + table()));
     }
@@ -503,20 +519,40 @@ public final class LoopbackConnections implements AutoCloseable {
         }
 
         @Override
-        public int destroy(TcpConnection connection) {
+        public org.tcpjmx.model.DestroyResult destroy(TcpConnection connection) {
             requireMine(connection);
             return platform.destroy(connection);
         }
 
         @Override
-        public int disconnectOwned(TcpConnection connection) {
+        public org.tcpjmx.model.DestroyResult disconnectOwned(TcpConnection connection) {
             requireMine(connection);
             return platform.disconnectOwned(connection);
         }
 
         @Override
-        public Map<Long, ProcFdScanner.SocketOwner> socketOwners() {
+        public Map<Long, org.tcpjmx.model.SocketOwner> socketOwners() {
             return platform.socketOwners();
+        }
+
+        @Override
+        public Map<String, Long> tcpCounters() {
+            return platform.tcpCounters();
+        }
+
+        @Override
+        public List<org.tcpjmx.model.Tunable> tunables() {
+            return platform.tunables();
+        }
+
+        @Override
+        public java.util.Optional<org.tcpjmx.model.TunableValue> read(org.tcpjmx.model.Tunable tunable) {
+            return platform.read(tunable);
+        }
+
+        @Override
+        public org.tcpjmx.model.PlatformCapabilities capabilities() {
+            return platform.capabilities();
         }
 
         private void requireMine(TcpConnection c) {

@@ -37,12 +37,12 @@ public final class UnprivilegedJvm implements AutoCloseable {
     private static final Path SETPRIV = Paths.get("/usr/bin/setpriv");
 
     private final Process process;
-    private final Path classPathCopy;
+    private final WorldReadableCopy classPathCopy;
     private final BufferedReader stdout;
     private final OutputStream stdin;
     private final Path stderrFile;
 
-    private UnprivilegedJvm(Process process, Path classPathCopy, Path stderrFile) {
+    private UnprivilegedJvm(Process process, WorldReadableCopy classPathCopy, Path stderrFile) {
         this.process = process;
         this.classPathCopy = classPathCopy;
         this.stderrFile = stderrFile;
@@ -68,37 +68,91 @@ public final class UnprivilegedJvm implements AutoCloseable {
      * @param classPathOf classes whose code sources (directory or jar) make up the child's class path
      */
     public static UnprivilegedJvm start(Class<?> mainClass, List<Class<?>> classPathOf, String... args) {
-        Path copy;
+        Set<Path> sources = new LinkedHashSet<>();
+        sources.add(codeSource(mainClass));
+        for (Class<?> c : classPathOf) {
+            sources.add(codeSource(c));
+        }
+        WorldReadableCopy copy = WorldReadableCopy.of(List.copyOf(sources));
         try {
-            copy = Files.createTempDirectory("tcpjmx-unprivileged-");
-            List<String> entries = new ArrayList<>();
-            Set<Path> sources = new LinkedHashSet<>();
-            sources.add(codeSource(mainClass));
-            for (Class<?> c : classPathOf) {
-                sources.add(codeSource(c));
-            }
-            int i = 0;
-            for (Path src : sources) {
-                Path dst = copy.resolve((i++) + "-" + src.getFileName());
-                copyTree(src, dst);
-                entries.add(dst.toString());
-            }
-            makeWorldReadable(copy);
             Path stderr = Files.createTempFile("tcpjmx-unprivileged-", ".stderr");
-            List<String> command = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup",
-                    "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--",
-                    javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                    "-Djava.io.tmpdir=" + copy.resolve("tmp"), "-Djna.tmpdir=" + copy.resolve("tmp"),
-                    "-cp", String.join(":", entries), mainClass.getName()));
+            List<String> command = new ArrayList<>(asNobody(List.of(javaExecutable(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                    "-Djava.io.tmpdir=" + copy.tmp(), "-Djna.tmpdir=" + copy.tmp(),
+                    "-cp", String.join(":", copy.entries().stream().map(Path::toString).toList()), mainClass.getName())));
             command.addAll(List.of(args));
-            // The child's own scratch space (JNA unpacks its native library there).
-            Files.createDirectories(copy.resolve("tmp"));
-            makeWorldWritable(copy.resolve("tmp"));
-            Process p = new ProcessBuilder(command).directory(copy.toFile())
+            Process p = new ProcessBuilder(command).directory(copy.root().toFile())
                     .redirectError(stderr.toFile()).start();
             return new UnprivilegedJvm(p, copy, stderr);
         } catch (IOException e) {
+            copy.close();
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@code command} run as {@code nobody:nogroup} with no supplementary groups and empty inheritable
+     * and bounding capability sets: {@code setpriv ... -- COMMAND}.
+     */
+    public static List<String> asNobody(List<String> command) {
+        List<String> out = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup",
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"));
+        out.addAll(command);
+        return out;
+    }
+
+    /**
+     * A copy of some jars and class directories that any user can read, each under its own file
+     * name, with a scratch directory any user can write (a JVM unpacks native libraries and nested
+     * jars into its temporary directory): the work tree may not be readable by {@code nobody}.
+     * Closing it deletes the copy.
+     */
+    public static final class WorldReadableCopy implements AutoCloseable {
+        private final Path root;
+        private final List<Path> entries;
+
+        private WorldReadableCopy(Path root, List<Path> entries) {
+            this.root = root;
+            this.entries = entries;
+        }
+
+        /** Copies each source (a jar or a directory tree) into a new world-readable directory. */
+        public static WorldReadableCopy of(List<Path> sources) {
+            try {
+                Path root = Files.createTempDirectory("tcpjmx-unprivileged-");
+                List<Path> entries = new ArrayList<>();
+                int i = 0;
+                for (Path src : sources) {
+                    Path dst = Files.createDirectories(root.resolve(Integer.toString(i++))).resolve(src.getFileName().toString());
+                    copyTree(src, dst);
+                    entries.add(dst);
+                }
+                Files.createDirectories(root.resolve("tmp"));
+                makeWorldReadable(root);
+                makeWorldWritable(root.resolve("tmp"));
+                return new WorldReadableCopy(root, List.copyOf(entries));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The copies, in the order of the sources. */
+        public List<Path> entries() {
+            return entries;
+        }
+
+        /** A directory any user can write, for {@code -Djava.io.tmpdir}. */
+        public Path tmp() {
+            return root.resolve("tmp");
+        }
+
+        /** The directory holding the copies. */
+        public Path root() {
+            return root;
+        }
+
+        @Override
+        public void close() {
+            deleteTree(root);
         }
     }
 
@@ -169,7 +223,7 @@ public final class UnprivilegedJvm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteTree(classPathCopy);
+        classPathCopy.close();
         deleteTree(stderrFile);
     }
 

@@ -14,7 +14,10 @@ import org.tcpjmx.jmx.TcpJmxOptions;
 
 /**
  * The tcpjmx MBeans registered in a private MBeanServer of this process, so that the local commands
- * read this host's table through the very operations a remote agent serves.
+ * read this host's table through the very operations a remote agent serves. The server is private
+ * ({@code newMBeanServer}: not listed by {@code MBeanServerFactory}, served by no bridge), so the
+ * Drop MBean sits in it beside the others: what an agent's {@code dropAccess=agent} keeps to its own
+ * endpoint is here kept to this command.
  */
 final class LocalMBeans implements MBeanAccess {
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
@@ -22,7 +25,7 @@ final class LocalMBeans implements MBeanAccess {
 
     LocalMBeans() {
         try {
-            registration = TcpJmx.register(server, TcpJmxOptions.defaults());
+            registration = TcpJmx.register(server, server, TcpJmxOptions.defaults());
         } catch (RuntimeException e) {
             throw new CommandFailure("cannot read this host's TCP table: " + e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
 import org.jolokia.jvmagent.JolokiaServer;
 import org.jolokia.jvmagent.JolokiaServerConfig;
 import org.jolokia.server.core.config.SystemPropertyMode;
@@ -52,6 +53,14 @@ public final class JolokiaEndpoint implements AutoCloseable {
      * @throws IllegalArgumentException when the access policy is invalid
      */
     public static JolokiaEndpoint start(AgentOptions options) {
+        return start(options, List.of());
+    }
+
+    /**
+     * As {@link #start(AgentOptions)}, serving {@code agentOnly} beside the platform MBeanServer:
+     * MBeanServers no other JMX surface of the JVM reaches (see {@link AgentOnlyServerDetector}).
+     */
+    public static JolokiaEndpoint start(AgentOptions options, List<MBeanServer> agentOnly) {
         AccessRules rules = AccessRules.of(options.readOnly(), options.policy());
         AgentThreadFactory threads = new AgentThreadFactory();
         HttpServer raw;
@@ -72,10 +81,17 @@ public final class JolokiaEndpoint implements AutoCloseable {
         Optional<Authenticator> auth = options.authenticated()
                 ? Optional.of(new BasicCredentials(options.user(), options.password()))
                 : Optional.empty();
-        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins()), new AnswerScopeFilter()), auth);
+        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins()), new RequestScopeFilter(),
+                new AnswerScopeFilter()), auth);
         JolokiaServer jolokia = null;
         try {
             TcpJmxRestrictor.handOver(rules);
+            AgentOnlyServerDetector.handOver(agentOnly);
+            // Jolokia looks for detectors through the context loader too: the platform loader's has
+            // none, so only the agent's own jars (AgentOnlyServerDetector) count, never the application's.
+            Thread current = Thread.currentThread();
+            ClassLoader previousLoader = current.getContextClassLoader();
+            current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
             try {
                 jolokia = new JolokiaServer(guarded, config(options, raw.getAddress()), new Slf4jLogHandler()) {
                     {
@@ -87,6 +103,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
                 };
                 jolokia.start(false);
             } finally {
+                current.setContextClassLoader(previousLoader);
+                AgentOnlyServerDetector.clearHandOver();
                 TcpJmxRestrictor.clearHandOver();
             }
             // The dispatcher thread inherits daemon status and context loader from the thread starting it.
@@ -123,10 +141,10 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("host", options.host());
         c.put("port", Integer.toString(bound.getPort()));
         c.put("agentContext", CONTEXT);
-        c.put("agentId", "tcpjmx-" + ProcessHandle.current().pid());
+        c.put("agentId", agentId());
         c.put("restrictorClass", TcpJmxRestrictor.class.getName());
-        // The platform MBeanServer is all the agent serves; detectors would probe the application's classes.
-        c.put("disableDetectors", "true");
+        // The one detector is the agent's own (AgentOnlyServerDetector, found in the agent's jars only).
+        c.put("disableDetectors", "false");
         c.put("discoveryEnabled", "false");
         c.put("debug", "false");
         c.put("includeStackTrace", "false");
@@ -136,6 +154,11 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("disabledServices", JolokiaSerializer.class.getName());
         // NEVER: the application's own jolokia.* system properties or JOLOKIA_* variables must not configure ours.
         return new JolokiaServerConfig(c, SystemPropertyMode.NEVER);
+    }
+
+    /** The Jolokia agent id of the agent in this JVM: its MBeans are named {@code jolokia:...,agent=ID}. */
+    public static String agentId() {
+        return "tcpjmx-" + ProcessHandle.current().pid();
     }
 
     /** The URL clients use, ending with '/'. */

@@ -60,7 +60,9 @@ final class RequestGuardFilter extends Filter {
             String type = requestType(exchange);
             if (!GET_TYPES.contains(type)) {
                 String shown = type.matches("[a-z0-9_-]{1,32}") ? "'" + type + "' requests are" : "this request is";
-                refuse(exchange, 405, "POST", shown + " accepted by POST only: a GET can be sent by any web page");
+                refuse(exchange, 405, "POST", shown + " accepted by POST only: a GET can be sent by any web page."
+                        + " Send the JSON request as the body of a POST (jolokia.js: new Jolokia({url, method: \"post\"});"
+                        + " curl: -X POST -d '{\"type\":\"" + (shown.startsWith("'") ? type : "exec") + "\",...}')");
                 return;
             }
         }

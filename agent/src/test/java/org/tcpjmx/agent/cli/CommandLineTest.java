@@ -93,14 +93,15 @@ class CommandLineTest {
     void tableShowsTheSocketsAFilterSelects() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             int port = listener.getLocalPort();
-            Run r = run("table", "sport", "=", ":" + port);
+            // A filter given as several arguments, as ss takes it; by address and port, never by port alone.
+            Run r = run("table", "src", "127.0.0.1:" + port);
             assertEquals(0, r.status(), r.err());
             List<String> lines = r.out().lines().toList();
             assertEquals(2, lines.size(), r.out());
             assertTrue(lines.get(0).startsWith("State") && lines.get(0).contains("Local Address:Port"), lines.get(0));
             assertTrue(lines.get(1).startsWith("LISTEN") && lines.get(1).contains("127.0.0.1]:" + port), lines.get(1));
 
-            Run json = run("table", "--json", "sport = :" + port);
+            Run json = run("table", "--json", "src 127.0.0.1:" + port);
             assertEquals(0, json.status(), json.err());
             List<?> rows = (List<?>) new JSONParser().parse(json.out());
             assertEquals(1, rows.size(), json.out());
@@ -109,7 +110,7 @@ class CommandLineTest {
             assertEquals("LISTEN", row.get("state"));
             assertTrue(json.out().startsWith("[{\"localAddress\":"), "row fields in contract order: " + json.out());
 
-            Run info = run("table", "-i", "sport = :" + port);
+            Run info = run("table", "-i", "src 127.0.0.1:" + port);
             assertEquals(0, info.status(), info.err());
             assertEquals(3, info.out().lines().count(), info.out());
         }
@@ -142,15 +143,15 @@ class CommandLineTest {
             String url = System.getProperty("tcpjmx.agent.url");
             int port = listener.getLocalPort();
             assertTrue(served.isConnected());
-            Run table = run("table", "--url", url, "sport = :" + port);
+            Run table = run("table", "--url", url, "src 127.0.0.1:" + port);
             assertEquals(0, table.status(), table.err());
             assertTrue(table.out().contains("ESTAB") && table.out().contains("LISTEN"), table.out());
-            Run limited = run("table", "--url", url, "--limit", "1", "sport = :" + port);
+            Run limited = run("table", "--url", url, "--limit", "1", "src 127.0.0.1:" + port);
             assertEquals(0, limited.status(), limited.err());
             assertEquals(2, limited.out().lines().count(), "header and one row: " + limited.out());
             assertTrue(limited.err().contains("the first 1 rows"), limited.err());
             assertEquals(64, run("table", "--url", url, "--limit", "-3").status());
-            Run states = run("states", "--url", url, "sport = :" + port);
+            Run states = run("states", "--url", url, "src 127.0.0.1:" + port);
             assertEquals(0, states.status(), states.err());
             assertTrue(states.out().contains("ESTABLISHED  1"), states.out());
 

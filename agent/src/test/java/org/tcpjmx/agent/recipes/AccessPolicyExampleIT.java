@@ -31,8 +31,8 @@ class AccessPolicyExampleIT {
             String url = p.awaitOut(l -> l.startsWith("tcpjmx agent: "), 5).substring("tcpjmx agent: ".length()).trim();
 
             assertEquals(200, Http.get(url + "read/org.tcpjmx:type=States/Histogram").jolokiaStatus());
-            assertEquals(200, Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "sport = :" + echoPort, 0)).jolokiaStatus());
-            assertEquals(200, Http.post(url, Http.exec("org.tcpjmx:type=States", "byLocalPort", "sport = :" + echoPort)).jolokiaStatus());
+            assertEquals(200, Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", "src 127.0.0.1:" + echoPort, 0)).jolokiaStatus());
+            assertEquals(200, Http.post(url, Http.exec("org.tcpjmx:type=States", "byLocalPort", "src 127.0.0.1:" + echoPort)).jolokiaStatus());
             List<?> names = (List<?>) Http.get(url + "search/*:*").value();
             assertTrue(names.stream().allMatch(n -> String.valueOf(n).startsWith("org.tcpjmx:")), "only org.tcpjmx is listed: " + names);
 
@@ -44,7 +44,7 @@ class AccessPolicyExampleIT {
 
             for (Answer refused : List.of(
                     Http.post(url, Http.exec(DROP, "dropState", "CLOSE_WAIT", true)),
-                    Http.post(url, Http.exec(DROP, "dropMatching", "sport = :" + echoPort, true)),
+                    Http.post(url, Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + echoPort, true)),
                     Http.post(url, Map.of("type", "write", "mbean", "org.tcpjmx:type=States", "attribute", "CloseWaitThreshold", "value", 5)),
                     Http.get(url + "read/java.lang:type=Runtime/SystemProperties"),
                     Http.post(url, Http.exec("com.sun.management:type=DiagnosticCommand", "vmVersion")),

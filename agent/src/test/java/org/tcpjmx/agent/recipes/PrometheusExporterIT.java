@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.tcpjmx.agent.testing.Http;
 
 /**
  * examples/prometheus/tcpjmx.yaml, proven with the real jmx_exporter javaagent (from Maven Central)
@@ -75,14 +76,34 @@ class PrometheusExporterIT {
             assertTrue(m.containsKey("tcpjmx_netstat_TcpExt_ListenOverflows_total"));
             assertTrue(m.get("tcpjmx_setting_KeepIdle") > 0);
 
+            // The kernel's counters, read without a walk.
+            assertTrue(m.get("tcpjmx_sockets") >= 4.0, "at least the demo's listeners: " + m.get("tcpjmx_sockets"));
+            assertTrue(m.get("tcpjmx_timewait_entries") >= 0.0 && m.get("tcpjmx_orphans") >= 0.0);
+            assertTrue(m.get("tcpjmx_memory_pages") >= 0.0);
+
+            // What a scrape costs: with sharing off (every read walks), exactly one walk of the table.
+            // The row table is never read, and Count and TimeWait are counters.
+            assertEquals(200, Http.post(demo.url, Map.of("type", "write", "mbean", "org.tcpjmx:type=States",
+                    "attribute", "SnapshotMaxAgeMillis", "value", 0)).jolokiaStatus());
+            long before = tableWalks(demo);
+            scrape("http://127.0.0.1:" + metricsPort + "/metrics");
+            assertEquals(1, tableWalks(demo) - before, "one scrape, one walk of the socket table");
+
             // Only the configured attributes become tcpjmx series: no table rows, no watcher settings.
             for (String name : m.keySet()) {
                 if (name.startsWith("tcpjmx_")) {
-                    assertTrue(name.matches("tcpjmx_(connections|jvm_connections|netstat_Tcp(Ext)?_\\w+|setting_\\w+)(\\{.*\\})?"), name);
+                    assertTrue(name.matches("tcpjmx_(connections|jvm_connections|sockets|timewait_entries|orphans|memory_pages"
+                            + "|netstat_Tcp(Ext)?_\\w+|setting_\\w+)(\\{.*\\})?"), name);
                 }
                 assertTrue(!name.startsWith("org_tcpjmx"), "unmapped attribute leaked through: " + name);
             }
         }
+    }
+
+    private static long tableWalks(RecipeDemo demo) {
+        Http.Answer a = Http.get(demo.url + "read/org.tcpjmx:type=States/TableWalks");
+        assertEquals(200, a.jolokiaStatus(), a.body());
+        return ((Number) a.value()).longValue();
     }
 
     private static int freePort() throws IOException {

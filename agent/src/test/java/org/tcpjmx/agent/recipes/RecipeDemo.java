@@ -137,9 +137,9 @@ final class RecipeDemo implements AutoCloseable {
 
     /** How many of the demo's ends of connections from these client ports are in CLOSE_WAIT, over HTTP. */
     int closeWaitOnLeakPort(List<Integer> clientPorts) {
-        StringBuilder filter = new StringBuilder("state close-wait and sport = :" + leakPort + " and (");
+        StringBuilder filter = new StringBuilder("state close-wait and src 127.0.0.1:" + leakPort + " and (");
         for (int i = 0; i < clientPorts.size(); i++) {
-            filter.append(i == 0 ? "" : " or ").append("dport = :").append(clientPorts.get(i));
+            filter.append(i == 0 ? "" : " or ").append("dst 127.0.0.1:").append(clientPorts.get(i));
         }
         Http.Answer rows = Http.post(url, Http.exec("org.tcpjmx:type=Connections", "query", filter.append(")").toString(), 0));
         assertEquals(200, rows.jolokiaStatus(), rows.body());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.agent.HostCapabilities;
 import org.tcpjmx.agent.testing.AgentCli;
-import org.tcpjmx.model.Backend;
+import org.tcpjmx.platform.TcpPlatforms;
 
 /**
  * Every script of examples/recipes, run for real with bash against the demo server with the agent
@@ -95,7 +95,7 @@ class RecipesIT {
         RecipeDemo.assumeCurl();
         try (Socket ours = new Socket(InetAddress.getLoopbackAddress(), demo.echoPort)) {
             AgentCli.Result r = succeeded(demo.recipe("query.sh",
-                    "sport = :" + demo.echoPort + " and dport = :" + ours.getLocalPort(), "10"));
+                    "src 127.0.0.1:" + demo.echoPort + " and dst 127.0.0.1:" + ours.getLocalPort(), "10"));
             @SuppressWarnings("unchecked")
             Map<String, Object> answer = (Map<String, Object>) new JSONParser().parse(r.out());
             List<?> rows = (List<?>) answer.get("value");
@@ -107,7 +107,7 @@ class RecipesIT {
             assertEquals(Boolean.TRUE, row.get("owned"), "the demo JVM holds its end");
             assertTrue(((String) row.get("tcpdrop")).matches("tcpdrop \\S+ " + demo.echoPort + " \\S+ " + ours.getLocalPort()), row.toString());
         }
-        AgentCli.Result listeners = succeeded(demo.recipe("query.sh", "state listening and sport = :" + demo.leakPort));
+        AgentCli.Result listeners = succeeded(demo.recipe("query.sh", "state listening and src 127.0.0.1:" + demo.leakPort));
         assertTrue(listeners.out().contains("\"state\":\"LISTEN\""), listeners.out());
 
         AgentCli.Result bad = demo.recipe("query.sh", "state nonsense");
@@ -185,7 +185,7 @@ class RecipesIT {
 
     @Test
     void theCommandLineShowsStatesAndTableLocallyAndThroughTheAgent() {
-        String filter = "sport = :" + demo.leakPort;
+        String filter = "src 127.0.0.1:" + demo.leakPort;
         for (String mode : List.of("--local", "--url")) {
             String[] via = mode.equals("--url") ? new String[] {"--url", demo.url} : new String[] {"--local"};
             Map<String, Long> states = pairs(succeeded(demo.recipe("cli-states.sh", concat(via, filter))).out());
@@ -209,7 +209,7 @@ class RecipesIT {
 
     @Test
     void tcpdropListsAndThePipeIntoShDropsLocally() throws Exception {
-        assumeTrue(HostCapabilities.probe(Backend.NETLINK).canDropOthers(),
+        assumeTrue(HostCapabilities.probe(TcpPlatforms.open("netlink")).canDropOthers(),
                 "the command line's own JVM needs CAP_NET_ADMIN and SOCK_DESTROY to drop the demo's sockets");
         tcpdropPipe("--local");
     }

@@ -80,7 +80,9 @@ class BadInputIT {
 
     @BeforeAll
     void start() throws Exception {
-        demo = JvmProcess.demo(JvmProcess.java(), List.of(Targets.javaagent("port=0")), Targets.quietDemo().toArray(new String[0]));
+        // dropAccess=everywhere: the JMX column sends the same bad input to the Drop MBean over JMX.
+        demo = JvmProcess.demo(JvmProcess.java(), List.of(Targets.javaagent("port=0,dropAccess=everywhere")),
+                Targets.quietDemo().toArray(new String[0]));
         demo.awaitReady();
         url = Targets.url(demo);
         jmx = LocalJmx.connect(demo.pid());

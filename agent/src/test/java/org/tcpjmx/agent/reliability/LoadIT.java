@@ -73,7 +73,7 @@ class LoadIT {
         sampler.setDaemon(true);
         sampler.start();
         String query = "{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=Connections\",\"operation\":\"query\",\"arguments\":"
-                + "[\"sport = :" + churnPort + " and state established\",50]}";
+                + "[\"src 127.0.0.1:" + churnPort + " and state established\",50]}";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
         List<Future<Client>> futures = new ArrayList<>();

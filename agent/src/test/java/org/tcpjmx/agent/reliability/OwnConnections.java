@@ -49,7 +49,7 @@ final class OwnConnections implements AutoCloseable {
 
     /** The ss filter selecting exactly these sockets: the listener and both ends of every pair. */
     String filter() {
-        return "sport = :" + listenerPort() + " or dport = :" + listenerPort();
+        return "src 127.0.0.1:" + listenerPort() + " or dst 127.0.0.1:" + listenerPort();
     }
 
     /** Client side of pair {@code i}: its local port. */

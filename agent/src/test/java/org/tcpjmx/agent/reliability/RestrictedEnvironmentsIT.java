@@ -16,10 +16,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tcpjmx.agent.testing.AgentCli;
 import org.tcpjmx.agent.testing.Http;
 import org.tcpjmx.agent.testing.Http.Answer;
+import org.tcpjmx.agent.testing.Jdks;
 import org.tcpjmx.agent.testing.JvmProcess;
+import org.tcpjmx.testing.UnprivilegedJvm;
 import org.tcpjmx.model.TcpState;
 
 /**
@@ -45,13 +47,13 @@ class RestrictedEnvironmentsIT {
     private static final String AGENT = "org.tcpjmx:type=Agent";
     private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
     private static final String DROP = "org.tcpjmx:type=Drop";
-    private static final Path SETPRIV = Paths.get("/usr/bin/setpriv");
 
     @Test
     void withoutCapNetAdminTheTargetDropsItsOwnConnectionsAndIsDeniedOthers() throws Exception {
-        assumeTrue(Files.isExecutable(SETPRIV), "setpriv(1) is not installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "switching to user nobody needs root");
-        try (Targets.WorldReadable copy = new Targets.WorldReadable();
+        Optional<String> unavailable = UnprivilegedJvm.unavailableReason();
+        assumeTrue(unavailable.isEmpty(), () -> unavailable.orElse(""));
+        try (UnprivilegedJvm.WorldReadableCopy copy = UnprivilegedJvm.WorldReadableCopy.of(
+                List.of(Paths.get(JvmProcess.agentJar()), Paths.get(JvmProcess.demoClassPath())));
              OwnConnections others = OwnConnections.open(1);
              JvmProcess demo = JvmProcess.start(unprivileged(copy))) {
             int demoPort = demo.awaitReady();
@@ -93,12 +95,11 @@ class RestrictedEnvironmentsIT {
     }
 
     /** {@code setpriv} to nobody:nogroup, no groups, no capabilities, then the demo with the agent. */
-    private static List<String> unprivileged(Targets.WorldReadable copy) {
-        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--", JvmProcess.java(), "-Djava.io.tmpdir=" + copy.tmp,
-                "-javaagent:" + copy.agentJar + "=port=0", "-cp", copy.demoClassPath(), "org.tcpjmx.examples.DemoServer"));
-        cmd.addAll(Targets.quietDemo());
-        return cmd;
+    private static List<String> unprivileged(UnprivilegedJvm.WorldReadableCopy copy) {
+        List<String> java = new ArrayList<>(List.of(JvmProcess.java(), "-Djava.io.tmpdir=" + copy.tmp(),
+                "-javaagent:" + copy.entries().get(0) + "=port=0", "-cp", copy.entries().get(1).toString(), "org.tcpjmx.examples.DemoServer"));
+        java.addAll(Targets.quietDemo());
+        return UnprivilegedJvm.asNobody(java);
     }
 
     /**
@@ -115,8 +116,9 @@ class RestrictedEnvironmentsIT {
             java = JvmProcess.java();
             options = List.of("-Djna.nosys=true", "-Djna.noclasspath=true", "-Djna.nounpack=true", "-Djna.boot.library.path=/nonexistent");
         } else {
-            assumeTrue(Files.isExecutable(JvmProcess.JAVA_25), "JDK 25 is not installed at " + JvmProcess.JAVA_25);
-            java = JvmProcess.JAVA_25.toString();
+            Optional<Jdks.Found> jdk = Jdks.atLeast(24);
+            assumeTrue(jdk.isPresent(), "--illegal-native-access needs JDK 24+: " + Jdks.whyNone(24));
+            java = jdk.get().java().toString();
             options = List.of("--illegal-native-access=deny");
         }
         List<String> jvm = new ArrayList<>(options);
@@ -132,7 +134,7 @@ class RestrictedEnvironmentsIT {
             assertTrue(List.of((Object[]) capabilities(agent)).toString().contains("no socket can be dropped, not even this JVM's own"),
                     agent.toString());
 
-            Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "sport = :" + demoPort, 0));
+            Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort, 0));
             assertEquals(200, rows.jolokiaStatus(), rows.body());
             assertTrue(((List<?>) rows.value()).stream().map(r -> (Map<?, ?>) r)
                     .anyMatch(r -> "LISTEN".equals(r.get("state")) && "PROCFS".equals(r.get("backend")) && Boolean.TRUE.equals(r.get("owned"))),
@@ -144,7 +146,7 @@ class RestrictedEnvironmentsIT {
                 assertEquals(200, drop.jolokiaStatus(), "a report, not a server error: " + drop.body());
                 assertEquals(List.of("UNSUPPORTED"), statuses(drop), drop.body());
                 assertTrue(drop.body().contains("cannot make native calls"), drop.body());
-                Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "sport = :" + demoPort + " and dport = :" + mine.getLocalPort(), false));
+                Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + demoPort + " and dst 127.0.0.1:" + mine.getLocalPort(), false));
                 assertEquals(200, bulk.jolokiaStatus(), "a bulk drop reports the same: " + bulk.body());
                 assertEquals(List.of("UNSUPPORTED"), statuses(bulk), bulk.body());
                 mine.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));

@@ -144,7 +144,7 @@ class SecurityIT {
         bulk.add(request(Http.read(DELEGATE, "MBeanServerId")));
         bulk.add(request(Map.of("type", "search", "mbean", "*:*")));
         bulk.add(request(Map.of("type", "read", "mbean", "*:type=Runtime")));
-        bulk.add(request(Http.exec(CONNECTIONS, "query", "sport = :" + demoPort + " and state listening", 0)));
+        bulk.add(request(Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort + " and state listening", 0)));
         HttpResponse<String> r = RawHttp.send("POST", url, bulk.toJSONString());
         assertEquals(200, r.statusCode(), r.body());
         List<?> answers = (List<?>) RawHttp.json(r);
@@ -219,7 +219,7 @@ class SecurityIT {
             assertEquals(1L, ((Number) ((Map<?, ?>) one.value()).get("dropped")).longValue(), one.body());
             Answer gone = Http.post(url, Http.exec(DROP, "dropSpec", "127.0.0.1:" + demoPort + " 127.0.0.1:" + a.getLocalPort()));
             assertEquals(1L, ((Number) ((Map<?, ?>) gone.value()).get("failed")).longValue(), gone.body());
-            Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "sport = :" + demoPort + " and dport = :" + b.getLocalPort(), false));
+            Answer bulk = Http.post(url, Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + demoPort + " and dst 127.0.0.1:" + b.getLocalPort(), false));
             assertEquals(1L, ((Number) ((Map<?, ?>) bulk.value()).get("dropped")).longValue(), bulk.body());
 
             String served = " " + demoPort + " ::ffff:127.0.0.1 ";
@@ -254,7 +254,7 @@ class SecurityIT {
             List<Map<String, Object>> drops = List.of(Http.exec(DROP, "drop", "127.0.0.1", port, "127.0.0.1", 1),
                     Http.exec(DROP, "dropSpec", tuple), Http.exec(DROP, "dropAll", true), Http.exec(DROP, "dropState", "CLOSE_WAIT", true),
                     Http.exec(DROP, "dropStack", "cubic", true), Http.exec(DROP, "dropStackState", "cubic", "CLOSE_WAIT", true),
-                    Http.exec(DROP, "dropMatching", "sport = :" + port, true));
+                    Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + port, true));
             for (Map<String, Object> drop : drops) {
                 Answer a = Http.post(u, drop, auth);
                 assertEquals(403, a.jolokiaStatus(), drop.get("operation") + ": " + a.body());
@@ -273,7 +273,7 @@ class SecurityIT {
 
             assertEquals(10000L, ((Number) Http.get(u + "read/" + CONNECTIONS + "/RowLimit", auth).value()).longValue());
             assertEquals(Boolean.FALSE, Http.get(u + "read/" + STATES + "/TrackFirstSeen", auth).value());
-            Answer query = Http.post(u, Http.exec(CONNECTIONS, "query", "sport = :" + port, 0), auth);
+            Answer query = Http.post(u, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + port, 0), auth);
             assertEquals(200, query.jolokiaStatus(), "reads and queries still work: " + query.body());
             assertFalse(guarded.stderr().stream().anyMatch(l -> l.contains("s3cret")), "the password never reaches the log");
             Targets.assertNoStackTrace(guarded);

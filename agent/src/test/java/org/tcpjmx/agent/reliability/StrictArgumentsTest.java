@@ -71,7 +71,7 @@ class StrictArgumentsTest {
              Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
              Socket served = listener.accept()) {
             String url = System.getProperty("tcpjmx.agent.url");
-            String ours = "sport = :" + listener.getLocalPort() + " or dport = :" + listener.getLocalPort();
+            String ours = "src 127.0.0.1:" + listener.getLocalPort() + " or dst 127.0.0.1:" + listener.getLocalPort();
             for (Object listOnly : List.of("yes", 1L, "ture")) {
                 Answer a = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", ours, listOnly));
                 assertEquals(400, a.jolokiaStatus(), a.body());

@@ -24,6 +24,7 @@ final class AgentSession implements AutoCloseable {
     private final ChildJvm target;
     private final HttpClient http;
     private final URI histogram;
+    private final URI base;
     private final double attachMillis;
     private final double urlMillis;
     private final long idleHeapBytes;
@@ -33,6 +34,8 @@ final class AgentSession implements AutoCloseable {
         this.target = target;
         this.http = http;
         this.histogram = histogram;
+        String h = histogram.toString();
+        this.base = URI.create(h.substring(0, h.length() - HISTOGRAM_PATH.length()));
         this.attachMillis = attachMillis;
         this.urlMillis = urlMillis;
         this.idleHeapBytes = idleHeapBytes;
@@ -117,6 +120,57 @@ final class AgentSession implements AutoCloseable {
             sum = Math.max(sum, 0) + Long.parseLong(m.group(1));
         }
         return sum;
+    }
+
+    /** Issue 18's requests: what a dashboard or an exporter asks. */
+    static final String STATES_PATH = "read/org.tcpjmx:type=States";
+    static final String COUNT_PATH = "read/org.tcpjmx:type=Connections/Count";
+    static final String TIME_WAIT_PATH = "read/org.tcpjmx:type=States/TimeWait";
+    static final String EVERYTHING_PATH = "read/org.tcpjmx:*";
+    /** Every MBean of org.tcpjmx with every attribute but the Connections row table, as one bulk request. */
+    static final String SCRAPE_BULK = "["
+            + "{\"type\":\"read\",\"mbean\":\"org.tcpjmx:type=States\"},"
+            + "{\"type\":\"read\",\"mbean\":\"org.tcpjmx:type=Statistics\"},"
+            + "{\"type\":\"read\",\"mbean\":\"org.tcpjmx:type=Settings\"},"
+            + "{\"type\":\"read\",\"mbean\":\"org.tcpjmx:type=Agent\"},"
+            + "{\"type\":\"read\",\"mbean\":\"org.tcpjmx:type=Connections\",\"attribute\":[\"Count\",\"Backend\",\"RowLimit\"]}]";
+    /** The histogram operation with an empty filter: one counting dump, no snapshot, the peer of the reads above. */
+    static final String HISTOGRAM_EXEC = "{\"type\":\"exec\",\"mbean\":\"org.tcpjmx:type=States\",\"operation\":\"histogram\","
+            + "\"arguments\":[\"\"]}";
+    private static final Pattern TOTAL = Pattern.compile("\"Total\"\\s*:\\s*(\\d+)");
+    private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*(\\d+)");
+
+    /** Sets States.SnapshotMaxAgeMillis: 0 makes every request walk, so each figure is one request's own cost. */
+    void setSnapshotMaxAge(long millis) throws IOException, InterruptedException {
+        post("{\"type\":\"write\",\"mbean\":\"org.tcpjmx:type=States\",\"attribute\":\"SnapshotMaxAgeMillis\",\"value\":"
+                + millis + "}");
+    }
+
+    /** GET of a path under the agent's URL; the Total it shows, else the first number value, else -1. */
+    long read(String path) throws IOException, InterruptedException {
+        return figure(get(http, base.resolve(path)));
+    }
+
+    /** POST of a Jolokia request (or bulk request) body; the Total it shows, else -1. */
+    long post(String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base).timeout(ANSWER_TIMEOUT)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200 || !r.body().contains("\"status\":200") || r.body().contains("\"status\":4")
+                || r.body().contains("\"status\":5")) {
+            throw new IOException(base + " answered HTTP " + r.statusCode() + " to " + body + ": " + r.body());
+        }
+        Matcher t = TOTAL.matcher(r.body());
+        return t.find() ? Long.parseLong(t.group(1)) : sumCounts(r.body());
+    }
+
+    private static long figure(String json) {
+        Matcher t = TOTAL.matcher(json);
+        if (t.find()) {
+            return Long.parseLong(t.group(1));
+        }
+        Matcher v = VALUE.matcher(json);
+        return v.find() ? Long.parseLong(v.group(1)) : -1;
     }
 
     /** Reads the histogram over HTTP once; the sockets it counted. */

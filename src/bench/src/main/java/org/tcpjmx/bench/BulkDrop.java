@@ -8,6 +8,7 @@ import org.tcpjmx.drop.DropReport;
 import org.tcpjmx.drop.TcpDropper;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.DestroyResult;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.platform.TcpPlatform;
 
@@ -75,22 +76,22 @@ final class BulkDrop {
         long t0 = System.nanoTime();
         List<TcpConnection> rows = platform.connections(filter, false);
         int refused = 0;
-        int firstErrno = 0;
+        String firstRefusal = "";
         for (TcpConnection c : rows) {
-            int errno = platform.destroy(c);
-            if (errno != 0) {
+            DestroyResult result = platform.destroy(c);
+            if (!result.destroyed()) {
                 refused++;
-                firstErrno = firstErrno == 0 ? errno : firstErrno;
+                firstRefusal = firstRefusal.isEmpty() ? result.kind() + " " + result.detail() : firstRefusal;
             }
         }
         long t1 = System.nanoTime();
         if (refused != 0) {
-            throw new IllegalStateException("the kernel refused " + refused + " of " + rows.size() + " destroys, first errno " + firstErrno);
+            throw new IllegalStateException("the kernel refused " + refused + " of " + rows.size() + " destroys, first " + firstRefusal);
         }
         return new Result((t1 - t0) / 1e6, rows.size(), platform.connections(filter, false).size());
     }
 
-    /** Drops with {@code ss -K state established '( sport = :P1 or ... )'}, output discarded. */
+    /** Drops with {@code ss -K state established '( src 127.0.0.1:P1 or ... )'}, output discarded. */
     static Result ss(TcpPlatform platform, SocketFarm farm, int workers) throws IOException {
         Filter filter = FilterParser.parse(filterText(farm, workers));
         long matched = platform.connections(filter, false).size();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.platform.TcpHistograms;
 import org.tcpjmx.platform.TcpPlatform;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats;
@@ -41,7 +42,7 @@ final class SizeRun {
         OURS("drop.ours", "tcpjmx TcpDropper.dropMatching (SOCK_DESTROY each, one verifying dump, audit log)"),
         OURS_QUIET("drop.ours_quiet", "the same with the audit log off (drop logger at WARNING)"),
         PLATFORM("drop.platform", "tcpjmx one dump + TcpPlatform.destroy each (what ss -K does)"),
-        SS("drop.ss", "ss -K state established '( sport = :P ... )'");
+        SS("drop.ss", "ss -K state established '( src 127.0.0.1:P ... )'");
 
         final String id;
         final String label;
@@ -143,6 +144,15 @@ final class SizeRun {
             return -1;
         }));
         probes.add(new Probe("ours.histogram", "tcpjmx histogram(ALL)", true, () -> platform.histogram(Filter.ALL).total()));
+        TcpHistograms histograms = new TcpHistograms(platform);
+        probes.add(new Probe("ours.snapshot", "tcpjmx snapshot: histogram, own and 100 listening ports, one walk", true,
+                () -> histograms.snapshot(100).all().total()));
+        probes.add(new Probe("ours.counters", "tcpjmx socketCounters() (/proc/net/sockstat)", false,
+                () -> platform.socketCounters().map(c -> c.sockets()).orElse(-1L)));
+        probes.add(new Probe("ss.s", "ss -s > /dev/null", false, () -> {
+            SsCommand.run(List.of("-s"));
+            return -1;
+        }));
         probes.add(new Probe("ss.tan", "ss -tan > /dev/null", false, () -> {
             SsCommand.run(List.of("-tan"));
             return -1;
@@ -170,8 +180,24 @@ final class SizeRun {
         List<Measurement> rows = new ArrayList<>();
         if (options.agentJar().isPresent()) {
             try (AgentSession agent = AgentSession.attach(options.agentJar().get())) {
+                // Sharing off: each request below pays its own walk, so the ratios are one request's cost.
+                agent.setSnapshotMaxAge(0);
                 probes.add(new Probe("http.histogram", "Jolokia GET " + AgentSession.HISTOGRAM_PATH + " (attached JVM)", false,
                         agent::histogramOverHttp));
+                probes.add(new Probe("http.histogram_exec", "Jolokia POST exec States histogram(\"\"): one counting dump", false,
+                        () -> agent.post(AgentSession.HISTOGRAM_EXEC)));
+                probes.add(new Probe("http.states", "Jolokia GET " + AgentSession.STATES_PATH + " (every attribute)", false,
+                        () -> agent.read(AgentSession.STATES_PATH)));
+                probes.add(new Probe("http.scrape", "Jolokia bulk read of every org.tcpjmx MBean but the Connections rows", false,
+                        () -> agent.post(AgentSession.SCRAPE_BULK)));
+                probes.add(new Probe("http.everything", "Jolokia GET " + AgentSession.EVERYTHING_PATH + " (the row table included)",
+                        false, () -> agent.read(AgentSession.EVERYTHING_PATH)));
+                probes.add(new Probe("http.version", "Jolokia GET version: the HTTP round trip alone, no MBean", false,
+                        () -> agent.read("version")));
+                probes.add(new Probe("http.count", "Jolokia GET " + AgentSession.COUNT_PATH, false,
+                        () -> agent.read(AgentSession.COUNT_PATH)));
+                probes.add(new Probe("http.timewait", "Jolokia GET " + AgentSession.TIME_WAIT_PATH, false,
+                        () -> agent.read(AgentSession.TIME_WAIT_PATH)));
                 rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
                 rows.add(Measurement.timing(size, "agent.attach", "agent attach to first Jolokia answer",
                         Stats.single(agent.attachMillis()), -1, Double.NaN));
@@ -192,7 +218,7 @@ final class SizeRun {
     private void checkFarm(SocketFarm farm) {
         StringBuilder both = new StringBuilder();
         for (int p : farm.ports()) {
-            both.append(both.length() == 0 ? "" : " or ").append("sport = :").append(p).append(" or dport = :").append(p);
+            both.append(both.length() == 0 ? "" : " or ").append("src 127.0.0.1:").append(p).append(" or dst 127.0.0.1:").append(p);
         }
         long seen = platform.connections(FilterParser.parse("state established and ( " + both + " )"), false).size();
         if (seen != farm.established()) {
@@ -212,9 +238,28 @@ final class SizeRun {
         ratio(t, rows, "bulk drop (drop engine, audit log off) time / ss -K", "drop.ours_quiet", "drop.ss", 1.0, true);
         ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
+        ratio(t, rows, "snapshot (histogram, own, ports) time / histogram, in-process", "ours.snapshot", "ours.histogram", 1.2, true);
+        ratio(t, rows, "read States (every attribute) / one histogram, over HTTP", "http.states", "http.histogram_exec", 1.2, true);
+        ratio(t, rows, "read of every MBean but the row table / one histogram, over HTTP", "http.scrape", "http.histogram_exec", 1.5, true);
+        find(rows, "ours.counters").ifPresent(m -> t.add(new TargetCheck(size, "kernel counters (Count, TimeWait) in-process, ms",
+                m.value().median(), 10, true)));
+        find(rows, "http.count").ifPresent(m -> t.add(new TargetCheck(size, "Connections.Count over HTTP, ms", m.value().median(), 10, true)));
+        find(rows, "http.timewait").ifPresent(m -> t.add(new TargetCheck(size, "States.TimeWait over HTTP, ms", m.value().median(), 10, true)));
+        // What Count and TimeWait add to a bare HTTP round trip (Jolokia's version request).
+        beyond(t, rows, "Connections.Count over HTTP beyond the round trip (version), ms", "http.count");
+        beyond(t, rows, "States.TimeWait over HTTP beyond the round trip (version), ms", "http.timewait");
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;
+    }
+
+    private void beyond(List<TargetCheck> out, List<Measurement> rows, String name, String id) {
+        var a = find(rows, id);
+        var v = find(rows, "http.version");
+        if (a.isPresent() && v.isPresent()) {
+            // No "fastest runs" figure: the fastest version request is the one on a fresh connection.
+            out.add(new TargetCheck(size, name, a.get().value().median() - v.get().value().median(), 10, true));
+        }
     }
 
     private void ratio(List<TargetCheck> out, List<Measurement> rows, String name, String num, String den, double limit, boolean atMost) {

@@ -103,9 +103,13 @@ final class SocketFarm implements AutoCloseable {
         return timeWait;
     }
 
-    /** {@code sport = :P1 or sport = :P2 ...} over the first {@code count} workers: their accepted (server) sockets. */
+    /**
+     * {@code src 127.0.0.1:P1 or src 127.0.0.1:P2 ...} over the first {@code count} workers: their
+     * accepted (server) sockets, by the listeners' address and port (another process's client on
+     * 127.0.0.2 may have the same port, and a drop must never reach it).
+     */
     String serverSidePorts(int count) {
-        return ports.subList(0, count).stream().map(p -> "sport = :" + p).collect(Collectors.joining(" or "));
+        return ports.subList(0, count).stream().map(p -> "src 127.0.0.1:" + p).collect(Collectors.joining(" or "));
     }
 
     /** The fewest leading workers whose server sockets reach {@code wanted} (all workers when they have fewer). */

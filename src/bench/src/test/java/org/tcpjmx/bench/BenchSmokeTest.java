@@ -39,9 +39,11 @@ class BenchSmokeTest {
             rows.put(f[1], f);
         }
         List<String> expected = new ArrayList<>(List.of("spawn.true", "ours.histogram", "ss.tan", "ours.table", "ours.table_info",
-                "ss.tani", "ours.port", "ss.port", "oshi.connections", "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
+                "ss.tani", "ours.port", "ss.port", "oshi.connections", "ours.snapshot", "ours.counters", "ss.s",
+                "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
         if (options.agentJar().isPresent()) {
-            expected.addAll(List.of("http.histogram", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
+            expected.addAll(List.of("http.histogram", "http.histogram_exec", "http.states", "http.scrape", "http.everything",
+                    "http.version", "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
         }
         assertEquals(expected.stream().sorted().toList(), rows.keySet().stream().sorted().toList(), "rows: " + rows.keySet());
 
@@ -52,7 +54,8 @@ class BenchSmokeTest {
                     id + " median " + median + " " + unit);
         }
         // Every tool that counts saw at least the farm (other processes' sockets may add to it).
-        for (String id : List.of("ours.histogram", "ours.table", "ours.table_info", "oshi.connections")) {
+        for (String id : List.of("ours.histogram", "ours.table", "ours.table_info", "oshi.connections", "ours.snapshot",
+                "ours.counters")) {
             assertTrue(sockets(rows, id) >= SIZE, id + " saw " + sockets(rows, id));
         }
         // One worker: its 500 accepted sockets and its listener.
