@@ -85,7 +85,7 @@ final class TableCommand implements Command {
             List<Map<String, Object>> rows = rowList(page.get("rows"));
             if (json) {
                 for (Map<String, Object> r : rows) {
-                    out.print(printed++ == 0 ? "\n" : ",\n");
+                    out.print(printed++ == 0 ? "" : ",");
                     out.print(JsonOutput.text(r));
                 }
             } else {
@@ -99,7 +99,7 @@ final class TableCommand implements Command {
             }
         }
         if (json) {
-            out.println(printed == 0 ? "]" : "\n]");
+            out.println("]");
         }
         return !after.isEmpty();
     }
