@@ -27,7 +27,7 @@ public final class AnswerBudget {
     public static final int HEAP_PERCENT = 10;
     /** The smallest budget accepted: a few rows of the widest kind. */
     public static final long MIN_BYTES = 64L << 10;
-    /** Heavy requests that build rows at once; more wait, then are refused as busy. */
+    /** Requests with big answers (over a sixteenth of the budget) at once; more wait, then are refused as busy. */
     public static final int HEAVY_REQUESTS = 2;
     /** How long a heavy request waits for a turn or for budget before it is refused as busy. */
     public static final long WAIT_MILLIS = 5_000;
@@ -83,29 +83,24 @@ public final class AnswerBudget {
     }
 
     /**
-     * Takes a turn as a heavy request: waits up to {@link #WAIT_MILLIS} while
-     * {@value #HEAVY_REQUESTS} others run. Close the turn when the rows are built; the bytes it
+     * Opens a request's account with the budget. Close it when the rows are built; the bytes it
      * reserved stay reserved until the request scope (if any) ends.
      *
-     * @param what the request, for the busy message ("query", "Connections")
-     * @throws RejectedExecutionException when no turn came in time (busy)
+     * @param what the request, for the messages ("query", "Connections")
      */
     Turn turn(String what) {
-        try {
-            if (!heavy.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
-                throw busy(what, HEAVY_REQUESTS + " row-producing requests are running");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(what + " was interrupted while waiting for its turn");
-        }
         return new Turn(what);
     }
 
-    /** One heavy request's turn, and the bytes it reserved. */
+    /**
+     * One request's account: the bytes it reserved and, once it reserves more than a sixteenth of
+     * the budget (a heavy request), one of the {@value #HEAVY_REQUESTS} turns. Small answers (a
+     * filtered query of a few rows) never wait for a turn.
+     */
     final class Turn implements AutoCloseable {
         private final String what;
         private final List<Reservation> mine = new ArrayList<>();
+        private boolean heavyTurn;
         private boolean closed;
 
         private Turn(String what) {
@@ -129,6 +124,17 @@ public final class AnswerBudget {
                         + rowsFitting(bytesPerRow) + " rows of this kind fit). " + narrow);
             }
             long need = Math.min(bytes, asked + Math.multiplyExact(Math.max(0, extraRows), bytesPerRow));
+            if (!heavyTurn && need > bytes / 16) {
+                try {
+                    if (!heavy.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
+                        throw busy(what, HEAVY_REQUESTS + " requests with big answers are running");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(what + " was interrupted while waiting for its turn");
+                }
+                heavyTurn = true;
+            }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
             synchronized (AnswerBudget.this) {
                 while (reserved + need > bytes) {
@@ -173,7 +179,9 @@ public final class AnswerBudget {
                 return;
             }
             closed = true;
-            heavy.release();
+            if (heavyTurn) {
+                heavy.release();
+            }
             List<Reservation> scope = SCOPE.get();
             if (scope != null) {
                 scope.addAll(mine);

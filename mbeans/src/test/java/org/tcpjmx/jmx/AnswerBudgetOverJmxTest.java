@@ -24,7 +24,7 @@ import org.tcpjmx.platform.TcpPlatforms;
 import org.tcpjmx.testing.LoopbackConnections;
 
 /**
- * A small answer budget (64 KiB: 8 plain rows, 128 tcpdrop lines) over a real RMI connector and a
+ * A small answer budget (128 KiB: 10 plain rows, 256 tcpdrop lines) over a real RMI connector and a
  * table confined to this test's 300 sockets: every way to get rows either fits or is refused with
  * the count, the budget and the way out, and queryPage walks the whole table in cookie order.
  */
@@ -34,7 +34,7 @@ class AnswerBudgetOverJmxTest {
     private static final String[] PAGE = {"java.lang.String", "java.lang.String", "java.lang.Integer"};
     private static final TcpPlatform PLATFORM = TcpPlatforms.open();
 
-    private static final AnswerBudget budget = AnswerBudget.of(AnswerBudget.MIN_BYTES);
+    private static final AnswerBudget budget = AnswerBudget.of(128 << 10);
     private static LoopbackConnections farm;
     private static RemoteJmx jmx;
     private static MBeanServerConnection client;
@@ -69,7 +69,7 @@ class AnswerBudgetOverJmxTest {
     void aQueryOverTheBudgetIsRefusedWithTheCountTheBudgetAndTheWayOut() {
         String m = refusal(() -> client.invoke(TcpJmx.CONNECTIONS, "query", new Object[] {"", 0}, QUERY));
         assertTrue(m.contains(2 * PAIRS + " sockets match"), m);
-        assertTrue(m.contains("answer budget of 64 KiB"), m);
+        assertTrue(m.contains("answer budget of 128 KiB"), m);
         assertTrue(m.contains("queryPage"), m);
         String info = refusal(() -> client.invoke(TcpJmx.CONNECTIONS, "queryWithInfo", new Object[] {"", 0}, QUERY));
         assertTrue(info.contains("queryPageWithInfo"), info);
@@ -110,7 +110,7 @@ class AnswerBudgetOverJmxTest {
         do {
             CompositeData page = (CompositeData) client.invoke(TcpJmx.CONNECTIONS, "queryPage", new Object[] {"", after, 0}, PAGE);
             CompositeData[] rows = (CompositeData[]) page.get("rows");
-            assertTrue(rows.length > 0 && rows.length <= 2, "PageRows is a quarter of 8 rows: " + rows.length);
+            assertTrue(rows.length > 0 && rows.length <= 2, "PageRows is a quarter of 10 rows: " + rows.length);
             assertEquals(2 * PAIRS - seen.size(), (Long) page.get("remaining"));
             for (CompositeData r : rows) {
                 seen.add((Long) r.get("cookie"));
@@ -128,8 +128,8 @@ class AnswerBudgetOverJmxTest {
 
     @Test
     void aPageOverTheBudgetAndABadCursorAreRefused() {
-        String big = refusal(() -> client.invoke(TcpJmx.CONNECTIONS, "queryPage", new Object[] {"", "", 9}, PAGE));
-        assertTrue(big.contains("a page of 9 rows") && big.contains("at most 8"), big);
+        String big = refusal(() -> client.invoke(TcpJmx.CONNECTIONS, "queryPage", new Object[] {"", "", 11}, PAGE));
+        assertTrue(big.contains("a page of 11 rows") && big.contains("at most 10"), big);
         String bad = refusal(() -> client.invoke(TcpJmx.CONNECTIONS, "queryPage", new Object[] {"", "12 x", 2}, PAGE));
         assertTrue(bad.contains("after='12 x' is not a cursor"), bad);
     }

@@ -21,13 +21,22 @@ class AnswerBudgetTest {
     }
 
     @Test
-    void aThirdHeavyRequestWaitsThenIsRefusedAsBusy() {
+    void aThirdRequestWithABigAnswerWaitsThenIsRefusedAsBusyWhileSmallOnesPass() {
         AnswerBudget b = new AnswerBudget(MIB, 50);
-        try (AnswerBudget.Turn one = b.turn("query"); AnswerBudget.Turn two = b.turn("query")) {
-            RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> b.turn("queryPage"));
+        try (AnswerBudget.Turn one = b.turn("query"); AnswerBudget.Turn two = b.turn("query");
+             AnswerBudget.Turn three = b.turn("queryPage"); AnswerBudget.Turn small = b.turn("query")) {
+            one.reserve(10, 0, 8 << 10, "10 sockets match", "");
+            two.reserve(10, 0, 8 << 10, "10 sockets match", "");
+            RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
+                    () -> three.reserve(10, 0, 8 << 10, "10 sockets match", ""));
             assertTrue(e.getMessage().startsWith("busy: queryPage waited 50 ms"), e.getMessage());
+            small.reserve(2, 0, 8 << 10, "2 sockets match", "");
+            assertEquals(176L << 10, b.reservedBytes());
         }
-        b.turn("query").close();
+        assertEquals(0, b.reservedBytes());
+        try (AnswerBudget.Turn again = b.turn("query")) {
+            again.reserve(10, 0, 8 << 10, "10 sockets match", "");
+        }
     }
 
     @Test
