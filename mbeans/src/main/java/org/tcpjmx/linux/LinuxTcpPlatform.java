@@ -228,8 +228,14 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public void tally(Filter filter, boolean withOwned, SocketTally tally) {
-        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
-        if (backend != Backend.NETLINK || !plan.exact()) {
+        // Filters with ops an older kernel may refuse take the row path, which retries without them.
+        if (backend != Backend.NETLINK || InetDiagBytecode.usesNewOps(filter)) {
+            TcpPlatform.super.tally(filter, withOwned, tally);
+            return;
+        }
+        requireKnowable(filter);
+        InetDiagBytecode.Plan plan = plan(filter);
+        if (!plan.exact()) {
             TcpPlatform.super.tally(filter, withOwned, tally);
             return;
         }
@@ -290,8 +296,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         TcpConnection fresh = found[0];
         // Whether this JVM holds a descriptor on a socket changes only when it opens or closes one, and
         // the caller's row, read moments ago, already says. Rescanning /proc/self/fd costs a readlink
-        // per descriptor on every lookup (40 us in a small JVM, milliseconds in a server holding
-        // thousands of sockets), and a bulk drop looks every connection up twice.
+        // per descriptor on every lookup (src/docs/benchmark.md), and a bulk drop looks every
+        // connection up twice.
         boolean owned = fresh.inode() > 0
                 && (fresh.inode() == c.inode() ? c.owned() : fds.selfSocketInodes().contains(fresh.inode()));
         return Optional.of(fresh.withOwned(owned));
