@@ -83,6 +83,21 @@ final class ConnectionsBean extends OpenMBeanBase {
                 ConnectionRows.PAGE_WITH_INFO,
                 a -> page("queryPageWithInfo", a.string("filter"), a.string("after"), a.integer("limit"), true),
                 filter, after, pageLimit));
+        operation(OpenOperation.query("queryWithProcesses", "Sockets matching an ss filter, as rows with the process"
+                + " holding each (ss -tanp: pid and command). Scans every process's /proc/PID/fd: slow on a big host",
+                ConnectionRows.TABLE_WITH_PROCESS,
+                a -> processTable(a.string("filter"), FilterParser.parse(a.string("filter")), a.integer("limit")), filter, limit));
+    }
+
+    /** Rows with their owning process; each costs its plain row and the row with the process while both live. */
+    private CompositeData[] processTable(String filterText, Filter filter, int limit) {
+        java.util.Map<Long, org.tcpjmx.model.SocketOwner> owners = platform.socketOwners();
+        List<CompositeData> rows = new ArrayList<>();
+        for (CompositeData r : table("queryWithProcesses", filterText, filter, limit, false, 2 * ConnectionRows.ROW_BYTES)) {
+            long inode = (Long) r.get("inode");
+            rows.add(ConnectionRows.rowWithProcess(r, inode > 0 ? owners.get(inode) : null));
+        }
+        return rows.toArray(new CompositeData[0]);
     }
 
     /** A positive RowLimit asks for a view of the first rows, so the budget may narrow it further; 0 asks for all. */
@@ -99,7 +114,11 @@ final class ConnectionsBean extends OpenMBeanBase {
      * budget is refused before a single row is built.
      */
     private CompositeData[] table(String what, String filterText, Filter filter, int limit, boolean withInfo) {
-        long rowBytes = withInfo ? ConnectionRows.ROW_WITH_INFO_BYTES : ConnectionRows.ROW_BYTES;
+        return table(what, filterText, filter, limit, withInfo,
+                withInfo ? ConnectionRows.ROW_WITH_INFO_BYTES : ConnectionRows.ROW_BYTES);
+    }
+
+    private CompositeData[] table(String what, String filterText, Filter filter, int limit, boolean withInfo, long rowBytes) {
         try (AnswerBudget.Turn turn = budget.turn(what)) {
             // A small limit (a dashboard's "the first 50") fits whatever matches: no counting walk needed.
             boolean small = limit > 0 && (long) limit * rowBytes <= budget.bytes() / 16;

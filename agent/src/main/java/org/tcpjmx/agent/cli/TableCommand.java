@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code table [--json] [-i] [--limit N] [--url URL] [FILTER]}: the TCP table as {@code ss -tan} shows
- * it (with {@code -i} the tcp_info figures, as {@code ss -tani}), of this host or through a remote agent.
+ * {@code table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]}: the TCP table as {@code ss -tan} shows
+ * it (with {@code -i} the tcp_info figures, as {@code ss -tani}; with {@code -m} socket memory, as
+ * {@code ss -tanm}; with {@code -p} the process of each socket, as {@code ss -tanp}), of this host or through a remote agent.
  *
  * <p>The rows come page by page ({@code queryPage}, in the agent's paging order: socket cookie), each
  * page printed as it arrives, so neither the agent's heap nor this one ever holds the whole table:
@@ -26,7 +27,8 @@ final class TableCommand implements Command {
 
     @Override
     public String usage() {
-        return "table [--json] [-i] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan (-i: tcp_info)\n"
+        return "table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan"
+                + " (-i: tcp_info, -m: memory, -p: processes)\n"
                 + "    FILTER: ss syntax, e.g. state established '( dport = :443 )', plus 'owned', 'stack bbr'\n"
                 + "    --limit N: at most N rows (0: all, page by page; through --url the default is " + REMOTE_LIMIT + ")\n";
     }
@@ -36,6 +38,8 @@ final class TableCommand implements Command {
         RemoteOptions remote = RemoteOptions.parse(args);
         boolean json = false;
         boolean info = false;
+        boolean memory = false;
+        boolean processes = false;
         int limit = remote.url().isPresent() ? REMOTE_LIMIT : 0;
         List<String> filter = new ArrayList<>();
         List<String> rest = remote.rest();
@@ -50,6 +54,10 @@ final class TableCommand implements Command {
                 json = true;
             } else if (a.equals("-i") || a.equals("--info")) {
                 info = true;
+            } else if (a.equals("-m") || a.equals("--memory")) {
+                memory = true;
+            } else if (a.equals("-p") || a.equals("--processes")) {
+                processes = true;
             } else if (a.startsWith("-") && filter.isEmpty() && !a.equals("--")) {
                 throw new UsageException("unknown option " + a);
             } else if (!a.equals("--")) {
@@ -58,7 +66,21 @@ final class TableCommand implements Command {
         }
         boolean more;
         try (MBeanAccess mbeans = remote.open()) {
-            more = pages(mbeans, String.join(" ", filter), info, limit, json, console.out());
+            if (processes && (info || memory)) {
+                throw new UsageException("-p does not combine with -i or -m: the agent answers processes or tcp_info rows");
+            }
+            if (processes) {
+                // No pages for -p: the owner scan is one walk of every process; the answer budget bounds it.
+                Object rows = mbeans.exec(CONNECTIONS, "queryWithProcesses", String.join(" ", filter), limit);
+                more = limit > 0 && rowList(rows).size() >= limit;
+                if (json) {
+                    JsonOutput.print(rows, console.out());
+                } else {
+                    TableFormat.print(rowList(rows), false, false, true, console.out());
+                }
+            } else {
+                more = pages(mbeans, String.join(" ", filter), info, memory, limit, json, console.out());
+            }
         }
         if (more) {
             console.err().println("tcpjmx table: the first " + limit + " rows; --limit 0 shows all, a filter fewer");
@@ -71,7 +93,8 @@ final class TableCommand implements Command {
      *
      * @return whether the limit cut the table short
      */
-    private static boolean pages(MBeanAccess mbeans, String filter, boolean info, int limit, boolean json, PrintStream out) {
+    private static boolean pages(MBeanAccess mbeans, String filter, boolean info, boolean memory, int limit, boolean json,
+                                 PrintStream out) {
         int pageRows = ((Number) mbeans.read(CONNECTIONS, "PageRows")).intValue();
         String after = "";
         long printed = 0;
@@ -80,7 +103,7 @@ final class TableCommand implements Command {
         }
         while (true) {
             long wanted = limit > 0 ? Math.min(pageRows, limit - printed) : pageRows;
-            Map<String, Object> page = page(mbeans.exec(CONNECTIONS, info ? "queryPageWithInfo" : "queryPage", filter, after,
+            Map<String, Object> page = page(mbeans.exec(CONNECTIONS, info || memory ? "queryPageWithInfo" : "queryPage", filter, after,
                     (int) wanted));
             List<Map<String, Object>> rows = rowList(page.get("rows"));
             if (json) {
@@ -89,7 +112,7 @@ final class TableCommand implements Command {
                     out.print(JsonOutput.text(r));
                 }
             } else {
-                TableFormat.print(rows, info, out, printed == 0);
+                TableFormat.print(rows, info, memory, false, printed == 0, out);
                 printed += rows.size();
             }
             out.flush();
