@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tcpjmx.jmx.AnswerBudget;
 
 /**
  * The agent's options, {@code key=value,key=value}, the same for {@code -javaagent:jar=OPTIONS} and
@@ -24,6 +25,8 @@ import java.util.Optional;
  * @param readOnly whether drop operations are refused
  * @param policy a Jolokia access policy file replacing the built-in MBean visibility rules
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
+ * @param answerBudget {@code answerBudget=}: heap the answers may hold at once, bytes; 0 for the
+ *     default (10% of the max heap, at most 64 MiB)
  * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
  *     endpoint (default), or through every JMX surface of the JVM
  * @param http HTTP limits, admitted web origins and HTTPS ({@code maxConnections}, {@code requestTimeout},
@@ -39,6 +42,7 @@ public record AgentOptions(
         boolean readOnly,
         Optional<Path> policy,
         boolean authNone,
+        long answerBudget,
         DropAccess dropAccess,
         HttpOptions http) {
 
@@ -49,7 +53,7 @@ public record AgentOptions(
     /** Every key the agent understands. */
     public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
-            "useSslClientAuthentication", "insecureAuth");
+            "useSslClientAuthentication", "insecureAuth", "answerBudget");
     /** The keys that configure HTTP, meaningless with {@code jolokia=false}. */
     private static final List<String> HTTP_KEYS = List.of("host", "port", "user", "password", "policy", "auth",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
@@ -58,6 +62,9 @@ public record AgentOptions(
     public AgentOptions {
         if (host == null || user == null || password == null || policy == null || dropAccess == null || http == null) {
             throw new IllegalArgumentException("agent options have no null fields");
+        }
+        if (answerBudget < 0) {
+            throw new IllegalArgumentException("answerBudget is 0 (the default) or a size in bytes, not " + answerBudget);
         }
     }
 
@@ -110,9 +117,11 @@ public record AgentOptions(
                 }
             }
         }
+        long answerBudget = given.containsKey("answerBudget") ? parseSize(given.get("answerBudget")) : 0;
         DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
         HttpOptions http = http(given);
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess, http);
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
+                answerBudget, dropAccess, http);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -207,7 +216,7 @@ public record AgentOptions(
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
                 + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
-                + ",dropAccess=" + dropAccess.value()
+                + ",dropAccess=" + dropAccess.value() + (answerBudget > 0 ? ",answerBudget=" + answerBudget : "")
                 + ",maxConnections=" + http.maxConnections() + ",requestTimeout=" + http.requestTimeoutSeconds()
                 + ",idleTimeout=" + http.idleTimeoutSeconds()
                 + (http.allowedOrigins().isEmpty() ? "" : ",allowOrigin=" + String.join(",", http.allowedOrigins()))
@@ -243,6 +252,26 @@ public record AgentOptions(
             }
         }
         return out;
+    }
+
+    /** {@code 32m}, {@code 512k}, {@code 1g} or bytes; at least {@link AnswerBudget#MIN_BYTES}. */
+    private static long parseSize(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : 1L << 30;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Math.multiplyExact(Long.parseLong(v), unit);
+            if (n >= AnswerBudget.MIN_BYTES) {
+                return n;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalArgumentException("answerBudget='" + value + "' is not a size of at least "
+                + (AnswerBudget.MIN_BYTES >> 10) + "k; give bytes or a number with k, m or g, e.g. answerBudget=32m");
     }
 
     private static int parsePort(String value) {

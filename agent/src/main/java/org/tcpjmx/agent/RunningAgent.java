@@ -11,6 +11,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
+import org.tcpjmx.jmx.AnswerBudget;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
 import org.tcpjmx.model.Backend;
@@ -60,7 +61,8 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         // dropAccess=agent: the Drop MBean in a server of the agent's own, never registered with
         // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
         MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
-        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management));
+        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management)
+                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults()));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {

@@ -133,4 +133,17 @@ class AgentOptionsTest {
         assertFalse(shown.contains("s3cret"), shown);
         assertTrue(shown.contains("user=ops"), shown);
     }
+
+    @Test
+    void answerBudgetTakesASizeAndRefusesNonsenseNamingIt() {
+        assertEquals(32L << 20, AgentOptions.parse("answerBudget=32m").answerBudget());
+        assertEquals(512L << 10, AgentOptions.parse("answerBudget=512K").answerBudget());
+        assertEquals(1L << 30, AgentOptions.parse("answerBudget=1g").answerBudget());
+        assertEquals(0, AgentOptions.defaults().answerBudget(), "0: 10% of the heap, at most 64 MiB");
+        for (String bad : new String[] {"lots", "-5m", "1k", "", "9999999999g"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AgentOptions.parse("answerBudget=" + bad));
+            assertTrue(e.getMessage().startsWith("answerBudget='" + bad + "' is not a size of at least 64k"), e.getMessage());
+        }
+    }
 }

@@ -61,6 +61,7 @@ class TcpJmxOverRmiTest {
 
     static {
         OPERATIONS.put(CONNECTIONS, Map.of("query", List.of("filter", "limit"), "queryWithInfo", List.of("filter", "limit"),
+                "queryPage", List.of("filter", "after", "limit"), "queryPageWithInfo", List.of("filter", "after", "limit"),
                 "queryWithProcesses", List.of("filter", "limit")));
         OPERATIONS.put(STATES, Map.of("histogram", List.of("filter"), "byLocalPort", List.of("filter"),
                 "byRemoteAddress", List.of("filter", "top")));

@@ -68,7 +68,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
         try {
             ServerSocket listener = http.tls().isPresent() ? TlsListener.open(http.tls().get()) : new ServerSocket();
             raw = new BoundedHttpServer(listener, new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), limits,
-                    threads, List.of(new RequestGuardFilter(rules.origins()), new RequestScopeFilter()), auth);
+                    threads, List.of(new RequestGuardFilter(rules.origins()), new RequestScopeFilter(),
+                            new AnswerScopeFilter()), auth);
         } catch (BindException e) {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
                     + "); give port= a free port, or port=0 to pick one", e);
