@@ -21,7 +21,7 @@ import org.tcpjmx.platform.TcpPlatforms;
  * The agent while it runs in a JVM: the tcpjmx MBeans, {@code org.tcpjmx:type=Agent} and the Jolokia
  * endpoint. Starting is all or nothing; closing undoes everything and leaves no thread behind.
  */
-final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
+final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
     /** JNA's system property for the platform's library directories. */
     private static final String JNA_SEARCH_PATH = "jna.platform.library.path";
@@ -67,12 +67,12 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
             }
             RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
             HostCapabilities caps = HostCapabilities.probe(platform);
-            server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
+            server.registerMBean(new AgentBean(version(), agent, caps, management), AgentBean.NAME);
             agent.publish(caps);
             return agent;
         } catch (JMException e) {
             undo(endpoint, registration);
-            throw new IllegalStateException("cannot register " + AgentMBean.NAME + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot register " + AgentBean.NAME + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
             undo(endpoint, registration);
             throw e;
@@ -197,7 +197,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         for (ObjectName n : registration.names()) {
             names.add(n.getCanonicalName());
         }
-        names.add(AgentMBean.NAME.getCanonicalName());
+        names.add(AgentBean.NAME.getCanonicalName());
         return names;
     }
 
@@ -209,11 +209,11 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
             endpoint.ifPresent(JolokiaEndpoint::close);
         } finally {
             try {
-                if (server.isRegistered(AgentMBean.NAME)) {
-                    server.unregisterMBean(AgentMBean.NAME);
+                if (server.isRegistered(AgentBean.NAME)) {
+                    server.unregisterMBean(AgentBean.NAME);
                 }
             } catch (JMException e) {
-                LOG.warn("cannot unregister {}: {}", AgentMBean.NAME, e.getMessage());
+                LOG.warn("cannot unregister {}: {}", AgentBean.NAME, e.getMessage());
             } finally {
                 registration.close();
                 AgentThreads.stopLeftovers();

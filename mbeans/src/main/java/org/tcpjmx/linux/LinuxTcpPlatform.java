@@ -290,8 +290,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         TcpConnection fresh = found[0];
         // Whether this JVM holds a descriptor on a socket changes only when it opens or closes one, and
         // the caller's row, read moments ago, already says. Rescanning /proc/self/fd costs a readlink
-        // per descriptor on every lookup (40 us in a small JVM, milliseconds in a server holding
-        // thousands of sockets), and a bulk drop looks every connection up twice.
+        // per descriptor on every lookup (src/docs/benchmark.md), and a bulk drop looks every
+        // connection up twice.
         boolean owned = fresh.inode() > 0
                 && (fresh.inode() == c.inode() ? c.owned() : fds.selfSocketInodes().contains(fresh.inode()));
         return Optional.of(fresh.withOwned(owned));

@@ -1,42 +1,27 @@
 package org.tcpjmx.agent;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
-import javax.management.MBeanInfo;
-import javax.management.MBeanNotificationInfo;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import javax.management.ReflectionException;
 import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.OpenDataException;
-import javax.management.openmbean.OpenMBeanAttributeInfoSupport;
-import javax.management.openmbean.OpenMBeanConstructorInfoSupport;
-import javax.management.openmbean.OpenMBeanInfoSupport;
-import javax.management.openmbean.OpenMBeanOperationInfoSupport;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
+import org.tcpjmx.jmx.OpenAttribute;
+import org.tcpjmx.jmx.OpenMBeanBase;
 
 /**
  * {@code org.tcpjmx:type=Agent}: what the agent is and what it can do here: version, backend,
- * capabilities, where Jolokia listens. Read-only, open types only.
+ * capabilities, where Jolokia listens. Read-only, open types only; an {@link OpenMBeanBase} like
+ * every tcpjmx MBean, so its errors reach clients as theirs do.
  */
-final class AgentMBean implements DynamicMBean {
+final class AgentBean extends OpenMBeanBase {
     /** The agent's own MBean name. */
     static final ObjectName NAME = name("org.tcpjmx:type=Agent");
 
-    private final Map<String, Attr> attributes = new LinkedHashMap<>();
-    private final MBeanInfo info;
-
-    private record Attr(OpenType<?> type, String description, Supplier<Object> value) {
-    }
-
-    AgentMBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
+    AgentBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
+        super("The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens");
         add("Version", SimpleType.STRING, "Version of the tcpjmx agent", () -> version);
         add("Backend", SimpleType.STRING, "Where the TCP table comes from: netlink (NETLINK_SOCK_DIAG) or procfs (/proc/net/tcp, the fallback)",
                 () -> state.backend());
@@ -63,13 +48,6 @@ final class AgentMBean implements DynamicMBean {
                 + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
                 () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
-
-        OpenMBeanAttributeInfoSupport[] attrs = attributes.entrySet().stream()
-                .map(e -> new OpenMBeanAttributeInfoSupport(e.getKey(), e.getValue().description(), e.getValue().type(), true, false, false))
-                .toArray(OpenMBeanAttributeInfoSupport[]::new);
-        info = new OpenMBeanInfoSupport(AgentMBean.class.getName(),
-                "The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens",
-                attrs, new OpenMBeanConstructorInfoSupport[0], new OpenMBeanOperationInfoSupport[0], new MBeanNotificationInfo[0]);
     }
 
     /** What changes while the agent runs, read when an attribute is asked for. */
@@ -93,7 +71,7 @@ final class AgentMBean implements DynamicMBean {
     }
 
     private void add(String name, OpenType<?> type, String description, Supplier<Object> value) {
-        attributes.put(name, new Attr(type, description, value));
+        attribute(OpenAttribute.readOnly(name, description, type, ctx -> value.get()));
     }
 
     private static ArrayType<String[]> stringArray() {
@@ -110,47 +88,5 @@ final class AgentMBean implements DynamicMBean {
         } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(n, e);
         }
-    }
-
-    @Override
-    public Object getAttribute(String attribute) throws AttributeNotFoundException {
-        Attr a = attributes.get(attribute);
-        if (a == null) {
-            throw new AttributeNotFoundException("no attribute '" + attribute + "'; attributes are " + attributes.keySet());
-        }
-        return a.value().get();
-    }
-
-    @Override
-    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
-        throw new AttributeNotFoundException("org.tcpjmx:type=Agent is read-only; '" + attribute.getName() + "' cannot be set");
-    }
-
-    @Override
-    public AttributeList getAttributes(String[] names) {
-        AttributeList list = new AttributeList();
-        for (String n : names) {
-            Attr a = attributes.get(n);
-            if (a != null) {
-                list.add(new Attribute(n, a.value().get()));
-            }
-        }
-        return list;
-    }
-
-    @Override
-    public AttributeList setAttributes(AttributeList list) {
-        return new AttributeList();
-    }
-
-    @Override
-    public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
-        throw new ReflectionException(new NoSuchMethodException(actionName),
-                "org.tcpjmx:type=Agent has no operations; '" + actionName + "' does not exist");
-    }
-
-    @Override
-    public MBeanInfo getMBeanInfo() {
-        return info;
     }
 }
