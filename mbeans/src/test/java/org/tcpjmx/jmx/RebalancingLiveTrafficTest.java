@@ -197,7 +197,7 @@ class RebalancingLiveTrafficTest {
             {filter, 0.5, -1, false, "perSecond -1 is not a rate"},
             {filter, 0.5, 1_000_000, false, "perSecond 1000000 is not a rate"},
             {"sport = :1 and dport = :2 or src 10.0.0.1", 0.5, 20, false, "parentheses"},
-            {"frobnicate", 0.5, 20, false, "frobnicate"},
+            {"state nonsense", 0.5, 20, false, "nonsense"},
         };
         for (Object[] b : bad) {
             RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class, () -> client.invoke(DROP, "rebalance",

@@ -26,7 +26,7 @@ public final class CommandLine {
 
     CommandLine() {
         for (Command c : List.of(new ListCommand(), new AttachCommand(), new DetachCommand(), new StatusCommand(),
-                new TcpdropVerb(), new TableCommand(), new StatesCommand())) {
+                new TcpdropVerb(), new RebalanceCommand(), new TableCommand(), new StatesCommand())) {
             commands.put(c.name(), c);
         }
     }
@@ -85,7 +85,7 @@ public final class CommandLine {
                 sb.append("  ").append(line).append('\n');
             }
         }
-        sb.append("Remote commands (tcpdrop, table, states with --url) take --user USER; the password comes from\n")
+        sb.append("Remote commands (tcpdrop, rebalance, table, states with --url) take --user USER; the password comes from\n")
                 .append("the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
                 .append("Exit status: 0 done, 1 failed, 64 usage error.\n");
         return sb.toString();
