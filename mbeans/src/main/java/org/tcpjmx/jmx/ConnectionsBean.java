@@ -50,6 +50,20 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + " (rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none)",
                 ConnectionRows.TABLE_WITH_INFO,
                 a -> table(FilterParser.parse(a.string("filter")), a.integer("limit"), true), filter, limit));
+        operation(OpenOperation.query("queryWithProcesses", "Sockets matching an ss filter, as rows with the process"
+                + " holding each (ss -tanp: pid and command). Scans every process's /proc/PID/fd: slow on a big host",
+                ConnectionRows.TABLE_WITH_PROCESS,
+                a -> processTable(FilterParser.parse(a.string("filter")), a.integer("limit")), filter, limit));
+    }
+
+    private CompositeData[] processTable(Filter filter, int limit) {
+        java.util.Map<Long, org.tcpjmx.model.SocketOwner> owners = platform.socketOwners();
+        List<CompositeData> rows = new ArrayList<>();
+        for (CompositeData r : table(filter, limit, false)) {
+            long inode = (Long) r.get("inode");
+            rows.add(ConnectionRows.rowWithProcess(r, inode > 0 ? owners.get(inode) : null));
+        }
+        return rows.toArray(new CompositeData[0]);
     }
 
     private CompositeData[] table(Filter filter, int limit, boolean withInfo) {

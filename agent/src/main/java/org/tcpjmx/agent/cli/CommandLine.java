@@ -85,8 +85,9 @@ public final class CommandLine {
                 sb.append("  ").append(line).append('\n');
             }
         }
-        sb.append("Remote commands (tcpdrop, rebalance, table, states with --url) take --user USER; the password comes from\n")
-                .append("the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
+        sb.append("Remote commands (tcpdrop, rebalance, table, states, ...) take --url URL, or --pid PID: the agent of that JVM,\n")
+                .append("wherever it lives (in a container's network namespace: entered as root). With --user USER the\n")
+                .append("password comes from the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
                 .append("Exit status: 0 done, 1 failed, 64 usage error.\n");
         return sb.toString();
     }

@@ -30,7 +30,7 @@ final class RebalanceCommand implements Command {
 
     @Override
     public String usage() {
-        return "rebalance [--url URL] [-l] [--rate N] FRACTION [FILTER]\n"
+        return "rebalance [--url URL|--pid PID] [-l] [--rate N] FRACTION [FILTER]\n"
                 + "    paced drop of FRACTION (0-1] of each peer's connections the ss FILTER matches (all without one),\n"
                 + "    N a second (default " + DEFAULT_RATE + "; 0: at once); -l: list the selection, drop nothing;\n"
                 + "    Ctrl-C cancels the job\n";
