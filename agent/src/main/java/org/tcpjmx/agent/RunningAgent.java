@@ -123,8 +123,7 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         String summary = "tcpjmx " + version() + " serving org.tcpjmx MBeans " + served + "; backend " + backend()
                 + ", readOnly=" + options.readOnly() + (options.authenticated() ? ", basic auth" : "")
                 + ", can drop other processes' sockets: " + caps.canDropOthers() + ", drops reachable " + dropsReachable();
-        System.err.println("tcpjmx-agent: " + summary);
-        LOG.info("{} (options {})", summary, options);
+        announce(summary + " (options " + options + ")");
         List<String> others = bridges.find();
         if (dropsOpenToBridges() && !others.isEmpty()) {
             LOG.warn("the tcpjmx drop operations (org.tcpjmx:type=Drop) are reachable through other JMX bridges of this JVM,"
@@ -220,7 +219,19 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
             }
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
-        System.err.println("tcpjmx-agent: detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
-        LOG.info("tcpjmx agent detached");
+        announce("detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
+    }
+
+    /**
+     * One line for the operator in the host's console and one record in its log, never the same
+     * words twice: where the host's java.util.logging prints this logger's INFO records on the
+     * console (its default set-up), the log record is the console line.
+     */
+    private static void announce(String what) {
+        String line = "tcpjmx-agent: " + what;
+        if (!ConsoleLogging.printsInfo(RunningAgent.class.getName())) {
+            System.err.println(line);
+        }
+        LOG.info(line);
     }
 }

@@ -46,7 +46,7 @@ final class DetachCommand implements Command {
             if (after.running()) {
                 throw new CommandFailure("JVM " + target.pid() + " still reports the agent running: " + after.detail());
             }
-            console.out().println("JVM " + target.pid() + ": detached (" + after.detail() + ")"
+            console.out().println("JVM " + target.pid() + ": agent detached"
                     + (jar.copied() ? "; removed " + jar.pathInside() + " inside it" : ""));
             return ExitStatus.OK;
         } finally {

@@ -84,7 +84,7 @@ final class JolokiaClient implements MBeanAccess {
             response = networkOf.isPresent() ? postInNetworkOf(networkOf.get(), body.toJSONString()) : post(body.toJSONString());
         } catch (IOException e) {
             throw new CommandFailure("cannot reach the agent at " + url
-                    + networkOf.map(pid -> " (from inside the network namespace of JVM " + pid + ")").orElse("") + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                    + networkOf.map(pid -> " (from inside the network namespace of JVM " + pid + ")").orElse("") + ": " + reason(e), e);
         }
         if (response.status() == 401) {
             throw new CommandFailure(url + " requires authentication" + (authorization.isEmpty()
@@ -92,7 +92,9 @@ final class JolokiaClient implements MBeanAccess {
         }
         Object parsed = parse(response.body());
         if (!(parsed instanceof Map)) {
-            throw new CommandFailure(url + " answered HTTP " + response.status() + " with no Jolokia response: " + abbreviate(response.body()));
+            throw new CommandFailure(url + " answered HTTP " + response.status() + " with no Jolokia response ("
+                    + (response.body().isBlank() ? "an empty body" : "it began: " + abbreviate(response.body().strip()))
+                    + "); is it the agent's URL? It ends in /jolokia/, as attach and status print it");
         }
         Map<?, ?> answer = (Map<?, ?>) parsed;
         Object status = answer.get("status");
@@ -189,6 +191,20 @@ final class JolokiaClient implements MBeanAccess {
     static String cleanError(String error, String type) {
         String prefix = type + " : ";
         return error.startsWith(prefix) ? error.substring(prefix.length()) : error;
+    }
+
+    /** Why a connection failed, in words: the JDK leaves the message of a refused connection empty. */
+    static String reason(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused (nothing listens there: is the agent attached, and on that port? status PID prints its URL)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
+            return "no answer in time (" + e.getMessage() + ")";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static String abbreviate(String s) {

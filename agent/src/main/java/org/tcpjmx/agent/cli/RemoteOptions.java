@@ -34,11 +34,17 @@ record RemoteOptions(Optional<URI> url, Optional<Long> networkOf, String user, S
         String user = "";
         String password = "";
         List<String> rest = new ArrayList<>();
+        boolean local = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--")) {
                 rest.addAll(args.subList(i, args.size()));
                 break;
+            }
+            if (a.equals("--local")) {
+                // This host's table read by the command itself, as without --url; recipes pass it explicitly.
+                local = true;
+                continue;
             }
             String key = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
             if (!key.equals("--url") && !key.equals("--pid") && !key.equals("--user") && !key.equals("--password")) {
@@ -76,6 +82,9 @@ record RemoteOptions(Optional<URI> url, Optional<Long> networkOf, String user, S
         }
         if (pid != null && url.isPresent()) {
             throw new UsageException("--url and --pid both say where the agent is: give one");
+        }
+        if (local && (pid != null || url.isPresent())) {
+            throw new UsageException("--local reads this host's table without an agent; it does not take --url or --pid");
         }
         if (url.isEmpty() && pid == null && !user.isEmpty()) {
             throw new UsageException("--user applies to --url or --pid only");

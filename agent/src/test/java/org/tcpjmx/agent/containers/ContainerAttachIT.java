@@ -81,7 +81,7 @@ class ContainerAttachIT {
 
             AgentCli.Result detach = AgentCli.run("detach", c.pid());
             assertEquals(0, detach.status(), detach.toString());
-            assertTrue(detach.firstLine().contains("detached (detached)"), detach.toString());
+            assertTrue(detach.firstLine().contains("agent detached"), detach.toString());
             assertFalse(Files.exists(copy), "detach removes the copied jar: " + detach);
         }
     }
