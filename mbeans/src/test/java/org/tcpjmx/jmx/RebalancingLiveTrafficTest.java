@@ -137,6 +137,8 @@ class RebalancingLiveTrafficTest {
         assertEquals(Map.of("127.0.0.2", 10, "127.0.0.3", 10), ResetWatch.byPeer(resets), "the clients saw the resets");
         assertTrue(resets.stream().allMatch(ResetWatch.Reset::byRst), "each client read a reset: " + resets);
         long spreadMillis = (resets.get(resets.size() - 1).nanos() - resets.get(0).nanos()) / 1_000_000;
+        System.out.println("rebalance(0.5, 20/s): 20 client resets from first to last " + spreadMillis
+                + " ms (planned " + planned + " ms)");
         assertTrue(spreadMillis >= 500, "20 drops at 20 a second are spread over about a second, not at once: "
                 + spreadMillis + " ms from first to last");
         assertEquals(Map.of("127.0.0.2", 10, "127.0.0.3", 10), serverSideByPeer(), "the other half untouched");
