@@ -72,6 +72,7 @@ public class PlainJmxClient {
             case "top": case "limit": return 3;
             case "fraction": return 1.0;
             case "perSecond": return 0;
+            case "after": return "";
             default: throw new IllegalArgumentException("no test value for parameter " + parameter);
         }
     }
