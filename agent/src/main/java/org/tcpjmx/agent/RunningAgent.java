@@ -11,6 +11,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
+import org.tcpjmx.jmx.AnswerBudget;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
 import org.tcpjmx.model.Backend;
@@ -46,6 +47,9 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     }
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
+        if (options.jolokia()) {
+            requireHttpServerModule(); // before anything is registered, and before Jolokia's classes load
+        }
         // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
         TcpPlatform platform = openWithoutLdconfig();
         String backendDetail = platform.backendDetail();
@@ -57,7 +61,8 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         // dropAccess=agent: the Drop MBean in a server of the agent's own, never registered with
         // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
         MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
-        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management));
+        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management)
+                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults()));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {
@@ -123,8 +128,7 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         String summary = "tcpjmx " + version() + " serving org.tcpjmx MBeans " + served + "; backend " + backend()
                 + ", readOnly=" + options.readOnly() + (options.authenticated() ? ", basic auth" : "")
                 + ", can drop other processes' sockets: " + caps.canDropOthers() + ", drops reachable " + dropsReachable();
-        System.err.println("tcpjmx-agent: " + summary);
-        LOG.info("{} (options {})", summary, options);
+        announce(summary + " (options " + options + ")");
         List<String> others = bridges.find();
         if (dropsOpenToBridges() && !others.isEmpty()) {
             LOG.warn("the tcpjmx drop operations (org.tcpjmx:type=Drop) are reachable through other JMX bridges of this JVM,"
@@ -220,7 +224,33 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
             }
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
-        System.err.println("tcpjmx-agent: detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
-        LOG.info("tcpjmx agent detached");
+        announce("detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
+    }
+
+    /**
+     * A modular application (started with {@code -m}) resolves only the modules its graph needs, and
+     * the agent cannot add one to a running JVM's boot layer: without {@code jdk.httpserver}, Jolokia's
+     * server classes are missing and the agent would fail with a bare NoClassDefFoundError.
+     */
+    private static void requireHttpServerModule() {
+        if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
+            throw new IllegalStateException("this JVM's module graph has no jdk.httpserver, which the agent's Jolokia"
+                    + " endpoint needs (a modular application started with -m resolves only what it requires): start it with"
+                    + " --add-modules jdk.httpserver, or load the agent with jolokia=false (MBeans only, for JConsole and"
+                    + " VisualVM)");
+        }
+    }
+
+    /**
+     * One line for the operator in the host's console and one record in its log, never the same
+     * words twice: where the host's java.util.logging prints this logger's INFO records on the
+     * console (its default set-up), the log record is the console line.
+     */
+    private static void announce(String what) {
+        String line = "tcpjmx-agent: " + what;
+        if (!ConsoleLogging.printsInfo(RunningAgent.class.getName())) {
+            System.err.println(line);
+        }
+        LOG.info(line);
     }
 }

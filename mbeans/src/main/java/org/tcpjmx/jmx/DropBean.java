@@ -1,5 +1,6 @@
 package org.tcpjmx.jmx;
 
+import java.util.EnumSet;
 import java.util.function.Supplier;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.SimpleType;
@@ -8,6 +9,7 @@ import org.tcpjmx.drop.TcpDropper;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TcpPlatform;
 
 /**
  * {@code org.tcpjmx:type=Drop}: tcpdrop(8) over JMX. Every operation returns
@@ -20,8 +22,16 @@ import org.tcpjmx.model.TcpState;
 final class DropBean extends OpenMBeanBase {
     static final String READ_ONLY_MESSAGE = "tcpjmx is read-only (readOnly=true): drop operations are refused";
 
+    /** Heap one listed command line costs until the answer has left (String, array slot, JSON text). */
+    static final long COMMAND_BYTES = 512;
+    /** Heap one outcome of a real drop costs in the answer (CompositeData of 4 strings, JSON object). */
+    static final long OUTCOME_BYTES = 2 << 10;
+    private static final Filter NOT_LISTENING = new Filter.Not(new Filter.States(EnumSet.of(TcpState.LISTEN)));
+
     private final TcpDropper dropper;
     private final boolean readOnly;
+    private final TcpPlatform platform;
+    private final AnswerBudget budget;
 
     DropBean(TcpJmxOptions options) {
         super("tcpdrop(8) for this host's TCP connections: drop one by its 4-tuple, or many by state, stack or ss filter;"
@@ -29,6 +39,8 @@ final class DropBean extends OpenMBeanBase {
                 + (options.readOnly() ? ". This registration is read-only: every drop is refused" : ""));
         this.dropper = new TcpDropper(options.platform(), options.protectedConnection());
         this.readOnly = options.readOnly();
+        this.platform = options.platform();
+        this.budget = options.answerBudget();
 
         OpenParameter listOnly = new OpenParameter("listOnly",
                 "true: drop nothing, return the tcpdrop command lines (tcpdrop -l); false: drop", SimpleType.BOOLEAN);
@@ -51,21 +63,25 @@ final class DropBean extends OpenMBeanBase {
                 DropReportType.REPORT, a -> report(() -> dropper().dropSpec(a.string("spec"))),
                 new OpenParameter("spec", "The connection, in one of tcpdrop's two- or four-argument forms", SimpleType.STRING)));
         operation(OpenOperation.action("dropAll", "Drops every connection except listeners and protected ones (tcpdrop -a)",
-                DropReportType.REPORT, a -> report(() -> dropper().dropAll(a.bool("listOnly"))), listOnly));
+                DropReportType.REPORT, a -> bulk("dropAll", Filter.ALL, a.bool("listOnly"), () -> dropper().dropAll(a.bool("listOnly"))),
+                listOnly));
         operation(OpenOperation.action("dropState", "Drops every connection in one state (tcpdrop -a -s STATE)",
-                DropReportType.REPORT, a -> report(() -> dropper().dropState(TcpState.parse(a.string("state")),
-                        a.bool("listOnly"))), state, listOnly));
+                DropReportType.REPORT, a -> bulk("dropState", TcpDropper.stateFilter(TcpState.parse(a.string("state"))),
+                        a.bool("listOnly"), () -> dropper().dropState(TcpState.parse(a.string("state")), a.bool("listOnly"))),
+                state, listOnly));
         operation(OpenOperation.action("dropStack", "Drops every connection using one stack (tcpdrop -S STACK)",
-                DropReportType.REPORT, a -> report(() -> dropper().dropStack(a.string("stack"), a.bool("listOnly"))),
-                stack, listOnly));
+                DropReportType.REPORT, a -> bulk("dropStack", TcpDropper.stackFilter(a.string("stack")), a.bool("listOnly"),
+                        () -> dropper().dropStack(a.string("stack"), a.bool("listOnly"))), stack, listOnly));
         operation(OpenOperation.action("dropStackState", "Drops every connection using one stack in one state"
                 + " (tcpdrop -S STACK -s STATE)", DropReportType.REPORT,
-                a -> report(() -> dropper().dropStackState(a.string("stack"), TcpState.parse(a.string("state")),
-                        a.bool("listOnly"))), stack, state, listOnly));
+                a -> bulk("dropStackState", new Filter.And(TcpDropper.stackFilter(a.string("stack")),
+                        TcpDropper.stateFilter(TcpState.parse(a.string("state")))), a.bool("listOnly"),
+                        () -> dropper().dropStackState(a.string("stack"), TcpState.parse(a.string("state")),
+                                a.bool("listOnly"))), stack, state, listOnly));
         operation(OpenOperation.action("dropMatching", "Drops every connection an ss filter matches, e.g."
                 + " 'state close-wait and sport = :8080' (listeners and protected connections skipped)",
-                DropReportType.REPORT, a -> report(() -> dropper().dropMatching(requireFilter(a.string("filter")),
-                        a.bool("listOnly"))),
+                DropReportType.REPORT, a -> bulk("dropMatching", requireFilter(a.string("filter")), a.bool("listOnly"),
+                        () -> dropper().dropMatching(requireFilter(a.string("filter")), a.bool("listOnly"))),
                 new OpenParameter("filter", "ss filter: states, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME';"
                         + " must not be empty (dropAll drops everything)", SimpleType.STRING), listOnly));
     }
@@ -79,7 +95,38 @@ final class DropBean extends OpenMBeanBase {
         if (readOnly) {
             throw new SecurityException(READ_ONLY_MESSAGE);
         }
-        return DropReportType.of(drop.get());
+        return DropReportType.of(drop.get(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * A drop of many connections, counted first. A list that would not fit the answer budget is
+     * refused before anything is listed; a real drop is never refused for its size (the sockets
+     * matter more than the report): its counts stay whole and its outcomes and errors are cut to
+     * what the budget holds, an error line saying so (the audit log has every line).
+     */
+    private CompositeData bulk(String what, Filter selection, boolean listOnly, Supplier<DropReport> drop) {
+        if (readOnly) {
+            throw new SecurityException(READ_ONLY_MESSAGE);
+        }
+        try (AnswerBudget.Turn turn = budget.turn(what)) {
+            long matched = platform.histogram(new Filter.And(NOT_LISTENING, selection)).total();
+            if (listOnly) {
+                long fit = budget.rowsFitting(COMMAND_BYTES);
+                long slack = Math.max(0, Math.min(Math.max(16, matched / 50), fit - matched));
+                turn.reserve(matched, slack, COMMAND_BYTES, matched + " connections match (listeners excepted)",
+                        "Narrow the selection (dropMatching with an ss filter, e.g. by sport or dport ranges), or list"
+                        + " the rows page by page with Connections.queryPage, whose tcpdrop column is each command line");
+                DropReport r = drop.get();
+                if (r.commands().size() > matched + slack) {
+                    throw new IllegalStateException(what + ": the table grew by more than " + slack
+                            + " connections between counting (" + matched + ") and listing; ask again");
+                }
+                return DropReportType.of(r, Integer.MAX_VALUE);
+            }
+            long kept = Math.min(matched + Math.max(16, matched / 50), budget.rowsFitting(OUTCOME_BYTES));
+            turn.reserve(kept, 0, OUTCOME_BYTES, matched + " connections match", "");
+            return DropReportType.of(drop.get(), (int) Math.min(Integer.MAX_VALUE, kept));
+        }
     }
 
     /** An empty filter would match everything: make that an explicit dropAll, never an accident. */

@@ -15,13 +15,21 @@ import org.tcpjmx.platform.TcpPlatforms;
  *     {@code dropMatching}, ...) skip and {@code listOnly} does not list: the agent's own management
  *     connections. {@code drop} and {@code dropSpec}, which name one connection exactly, still drop
  *     it, as {@link org.tcpjmx.drop.TcpDropper} does
+ * @param answerBudget how much heap the answers may hold at once and how many heavy requests run
+ *     at once ({@link AnswerBudget#defaults()}: 10% of the max heap, at most 64 MiB)
  */
-public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection) {
+public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection,
+                            AnswerBudget answerBudget) {
     public TcpJmxOptions {
-        if (platform == null || protectedConnection == null) {
-            throw new IllegalArgumentException("TcpJmxOptions need a platform and a protectedConnection predicate"
-                    + " (use c -> false to protect nothing)");
+        if (platform == null || protectedConnection == null || answerBudget == null) {
+            throw new IllegalArgumentException("TcpJmxOptions need a platform, a protectedConnection predicate"
+                    + " (use c -> false to protect nothing) and an answer budget (AnswerBudget.defaults())");
         }
+    }
+
+    /** The options with the default answer budget. */
+    public TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection) {
+        this(platform, readOnly, protectedConnection, AnswerBudget.defaults());
     }
 
     /** The platform {@link TcpPlatforms#open()} chooses, drops allowed, nothing protected. */
@@ -36,16 +44,21 @@ public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<Tc
 
     /** The same options with another platform. */
     public TcpJmxOptions withPlatform(TcpPlatform p) {
-        return new TcpJmxOptions(p, readOnly, protectedConnection);
+        return new TcpJmxOptions(p, readOnly, protectedConnection, answerBudget);
     }
 
     /** The same options, read-only or not. */
     public TcpJmxOptions withReadOnly(boolean ro) {
-        return new TcpJmxOptions(platform, ro, protectedConnection);
+        return new TcpJmxOptions(platform, ro, protectedConnection, answerBudget);
     }
 
     /** The same options with another set of protected connections. */
     public TcpJmxOptions withProtectedConnection(Predicate<TcpConnection> p) {
-        return new TcpJmxOptions(platform, readOnly, p);
+        return new TcpJmxOptions(platform, readOnly, p, answerBudget);
+    }
+
+    /** The same options with another answer budget. */
+    public TcpJmxOptions withAnswerBudget(AnswerBudget b) {
+        return new TcpJmxOptions(platform, readOnly, protectedConnection, b);
     }
 }

@@ -228,28 +228,28 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public void tally(Filter filter, boolean withOwned, SocketTally tally) {
-        // Filters with ops an older kernel may refuse take the row path, which retries without them.
-        if (backend != Backend.NETLINK || InetDiagBytecode.usesNewOps(filter)) {
+        InetDiagBytecode.Plan plan = plan(filter);
+        if (backend != Backend.NETLINK || !plan.exact()) {
             TcpPlatform.super.tally(filter, withOwned, tally);
             return;
         }
         requireKnowable(filter);
-        InetDiagBytecode.Plan plan = plan(filter);
-        if (!plan.exact()) {
-            TcpPlatform.super.tally(filter, withOwned, tally);
-            return;
-        }
         InodeSet own = withOwned ? fds.selfSocketInodes() : InodeSet.EMPTY;
         countWalk(plan.stateMask());
         // No extension: the smallest messages the kernel sends, and only three fields read from each.
-        kernel(() -> netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
-            int s = m.state();
-            int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
-            if (ordinal < 0) {
-                throw new MalformedNetlinkException("socket with unknown state " + s);
-            }
-            tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
-        }));
+        kernel(() -> {
+            dump(filter, plan, SockDiagReader.EXT_NONE, p -> !p.exact()
+                    ? rows(filter, p, own, c -> tally.add(c.state(), c.local().port(), c.owned()))
+                    : m -> {
+                        int s = m.state();
+                        int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                        if (ordinal < 0) {
+                            throw new MalformedNetlinkException("socket with unknown state " + s);
+                        }
+                        tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
+                    });
+            return null;
+        });
     }
 
     @Override

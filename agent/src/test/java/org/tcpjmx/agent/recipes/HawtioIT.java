@@ -38,7 +38,7 @@ import org.tcpjmx.agent.testing.JvmProcess;
  * {@code org.tcpjmx}, read the state histograms, run {@code query} for the test's own CLOSE_WAIT
  * connection (selected by its 4-tuple) and {@code dropState} with listOnly, which lists it and drops
  * nothing. hawtio reaches the agent through its proxy, which passes the browser's {@code Origin}: the
- * agent admits that origin from a policy file's {@code <cors>}.
+ * agent admits that origin by its option {@code allowOrigin}.
  */
 class HawtioIT {
     private static final String SKIPPED = "the hawtio browser test is skipped (it needs Debian's chromium and chromium-driver)";
@@ -52,9 +52,7 @@ class HawtioIT {
         try (JvmProcess jetty = startHawtio(work)) {
             String origin = "http://127.0.0.1:" + jettyPort(jetty);
             jetty.awaitErr(l -> l.contains("Started oejs.Server@"), 120);
-            Path policy = Files.writeString(work.resolve("policy.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    + "<restrict><cors><allow-origin>" + origin + "</allow-origin></cors></restrict>\n");
-            try (RecipeDemo demo = RecipeDemo.startWithAgentOptions("port=0,policy=" + policy, List.of(),
+            try (RecipeDemo demo = RecipeDemo.startWithAgentOptions("port=0,allowOrigin=" + origin, List.of(),
                     "--port", "0", "--clients", "0", "--idle", "0", "--leak-close-wait", "1")) {
                 int clientPort = demo.leakCloseWait(1).get(0);
                 WebDriver browser = browser(chromium, chromedriver, work.resolve("chromium-profile"));
