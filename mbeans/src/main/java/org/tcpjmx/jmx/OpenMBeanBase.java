@@ -247,6 +247,9 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (SimpleType.BOOLEAN.equals(t)) {
             return "boolean";
         }
+        if (SimpleType.DOUBLE.equals(t)) {
+            return "double";
+        }
         return "";
     }
 
