@@ -159,6 +159,12 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
                 + ") runs: a threshold is set or TrackFirstSeen is on", SimpleType.BOOLEAN, ctx -> watcher.running()));
         attribute(OpenAttribute.readOnly("LastSampleTime", "When the watcher last finished a sample (epoch milliseconds), -1 never",
                 SimpleType.LONG, ctx -> watcher.lastSampleMillis()).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("LastSample", "When the watcher last finished a sample, as a readable UTC time"
+                + " (ISO-8601, e.g. 2026-12-02T16:05:24.123Z); empty never. LastSampleTime is the same in epoch milliseconds",
+                SimpleType.STRING, ctx -> {
+                    long at = watcher.lastSampleMillis();
+                    return at < 0 ? "" : java.time.Instant.ofEpochMilli(at).toString();
+                }));
 
         OpenParameter filter = new OpenParameter("filter",
                 "ss filter: states, groups, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME'; empty for every socket",

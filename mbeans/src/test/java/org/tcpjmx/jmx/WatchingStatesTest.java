@@ -142,6 +142,10 @@ class WatchingStatesTest {
         assertEquals(1, threads.size(), threads.toString());
         assertTrue(threads.get(0).isDaemon());
         await(() -> lastSample() > 0, "a first sample");
+        // The same moment in words for JConsole: LastSample is read after LastSampleTime, so it is that sample or a later one.
+        long millis = lastSample();
+        long shown = java.time.Instant.parse((String) client.getAttribute(STATES, "LastSample")).toEpochMilli();
+        assertTrue(shown >= millis, shown + " vs " + millis);
 
         client.setAttribute(STATES, new Attribute("TimeWaitThreshold", -5L));
         assertEquals(0L, client.getAttribute(STATES, "TimeWaitThreshold"), "negative means off");
