@@ -2,10 +2,12 @@ package org.tcpjmx.jmx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.SocketOrigin;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
@@ -18,13 +20,19 @@ final class ConnectionsBean extends OpenMBeanBase {
 
     private final TcpPlatform platform;
     private final StateWatcher watcher;
+    private final OriginLookup origins;
     private volatile int rowLimit = DEFAULT_ROW_LIMIT;
 
     ConnectionsBean(TcpPlatform platform, StateWatcher watcher) {
+        this(platform, watcher, OriginLookup.NONE);
+    }
+
+    ConnectionsBean(TcpPlatform platform, StateWatcher watcher, OriginLookup origins) {
         super("The TCP table of this host (ss -tan): every socket as a row, queries with ss filters,"
                 + " and the tcpdrop command line of each row");
         this.platform = platform;
         this.watcher = watcher;
+        this.origins = origins;
 
         attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states, as the kernel counts them"
                 + " (/proc/net/sockstat and sockstat6: inuse of both families plus tw), without walking the table; it"
@@ -50,6 +58,21 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + " (rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none)",
                 ConnectionRows.TABLE_WITH_INFO,
                 a -> table(FilterParser.parse(a.string("filter")), a.integer("limit"), true), filter, limit));
+        operation(OpenOperation.query("byOrigin", "This JVM's own sockets matching an ss filter, grouped by where this JVM"
+                + " opened them (origin, Agent.TrackOrigins): per group the count per state and the age of the oldest socket,"
+                + " most numerous first; sockets of unknown origin (opened before tracking, or by native code such as Netty's"
+                + " epoll transport) form the group with an empty origin", OriginGroups.TABLE,
+                a -> byOrigin(FilterParser.parse(a.string("filter"))), filter));
+    }
+
+    private CompositeData[] byOrigin(Filter filter) {
+        OriginGroups groups = new OriginGroups();
+        platform.forEach(filter, false, c -> {
+            if (c.owned()) {
+                groups.add(c, origins.originOf(c));
+            }
+        });
+        return groups.top(0, System.currentTimeMillis()).toArray(new CompositeData[0]);
     }
 
     private CompositeData[] table(Filter filter, int limit, boolean withInfo) {
@@ -58,7 +81,8 @@ final class ConnectionsBean extends OpenMBeanBase {
         try {
             platform.forEach(filter, withInfo, c -> {
                 long seen = watcher.firstSeen(c);
-                rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen));
+                Optional<SocketOrigin> origin = c.owned() ? origins.originOf(c) : Optional.empty();
+                rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen, origin) : ConnectionRows.row(c, seen, origin));
                 if (rows.size() >= max) {
                     throw LimitReached.INSTANCE;
                 }

@@ -117,7 +117,7 @@ public final class TcpJmx {
         StatesBean states = new StatesBean(STATES, options.platform());
         StateWatcher watcher = states.watcher();
         List<Registered> beans = List.of(
-                new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher)),
+                new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.origins())),
                 new Registered(server, STATES, states),
                 new Registered(dropServer, DROP, new DropBean(options)),
                 new Registered(server, STATISTICS, new StatisticsBean(options.platform())),

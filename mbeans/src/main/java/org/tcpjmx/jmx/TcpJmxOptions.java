@@ -15,13 +15,25 @@ import org.tcpjmx.platform.TcpPlatforms;
  *     {@code dropMatching}, ...) skip and {@code listOnly} does not list: the agent's own management
  *     connections. {@code drop} and {@code dropSpec}, which name one connection exactly, still drop
  *     it, as {@link org.tcpjmx.drop.TcpDropper} does
+ * @param origins where this JVM's own sockets were opened ({@link OriginLookup#NONE} without the agent's tracking)
  */
-public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection) {
+public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection,
+                            OriginLookup origins) {
     public TcpJmxOptions {
-        if (platform == null || protectedConnection == null) {
-            throw new IllegalArgumentException("TcpJmxOptions need a platform and a protectedConnection predicate"
-                    + " (use c -> false to protect nothing)");
+        if (platform == null || protectedConnection == null || origins == null) {
+            throw new IllegalArgumentException("TcpJmxOptions need a platform, a protectedConnection predicate"
+                    + " (use c -> false to protect nothing) and an origin lookup (OriginLookup.NONE)");
         }
+    }
+
+    /** Options without origins ({@link OriginLookup#NONE}). */
+    public TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection) {
+        this(platform, readOnly, protectedConnection, OriginLookup.NONE);
+    }
+
+    /** The same options with another origin lookup. */
+    public TcpJmxOptions withOrigins(OriginLookup o) {
+        return new TcpJmxOptions(platform, readOnly, protectedConnection, o);
     }
 
     /** The platform {@link TcpPlatforms#open()} chooses, drops allowed, nothing protected. */
@@ -36,16 +48,16 @@ public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<Tc
 
     /** The same options with another platform. */
     public TcpJmxOptions withPlatform(TcpPlatform p) {
-        return new TcpJmxOptions(p, readOnly, protectedConnection);
+        return new TcpJmxOptions(p, readOnly, protectedConnection, origins);
     }
 
     /** The same options, read-only or not. */
     public TcpJmxOptions withReadOnly(boolean ro) {
-        return new TcpJmxOptions(platform, ro, protectedConnection);
+        return new TcpJmxOptions(platform, ro, protectedConnection, origins);
     }
 
     /** The same options with another set of protected connections. */
     public TcpJmxOptions withProtectedConnection(Predicate<TcpConnection> p) {
-        return new TcpJmxOptions(platform, readOnly, p);
+        return new TcpJmxOptions(platform, readOnly, p, origins);
     }
 }
