@@ -8,6 +8,8 @@ import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
 import javax.management.DynamicMBean;
+import javax.management.InvalidAttributeValueException;
+import javax.management.JMException;
 import javax.management.MBeanInfo;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MalformedObjectNameException;
@@ -24,11 +26,15 @@ import javax.management.openmbean.SimpleType;
 
 /**
  * {@code org.tcpjmx:type=Agent}: what the agent is and what it can do here: version, backend,
- * capabilities, where Jolokia listens. Read-only, open types only.
+ * capabilities, where Jolokia listens, origin tracking. Open types only; {@code TrackOrigins} is the
+ * one writable attribute.
  */
 final class AgentMBean implements DynamicMBean {
     /** The agent's own MBean name. */
     static final ObjectName NAME = name("org.tcpjmx:type=Agent");
+    /** The one writable attribute. */
+    private static final String WRITABLE = "TrackOrigins";
+    private final RunningState state;
 
     private final Map<String, Attr> attributes = new LinkedHashMap<>();
     private final MBeanInfo info;
@@ -37,6 +43,7 @@ final class AgentMBean implements DynamicMBean {
     }
 
     AgentMBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
+        this.state = state;
         add("Version", SimpleType.STRING, "Version of the tcpjmx agent", () -> version);
         add("Backend", SimpleType.STRING, "Where the TCP table comes from: netlink (NETLINK_SOCK_DIAG) or procfs (/proc/net/tcp, the fallback)",
                 () -> state.backend());
@@ -63,9 +70,18 @@ final class AgentMBean implements DynamicMBean {
                 + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
                 () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
+        add("TrackOrigins", SimpleType.BOOLEAN, "Whether the agent records where this JVM opens each TCP socket (connect, accept),"
+                + " for the origin column of Connections rows and Connections.byOrigin; writable (agent option trackOrigins=true)."
+                + " Switching it on retransforms the JDK's socket classes; off restores them and forgets the records",
+                () -> state.trackOrigins());
+        add("OriginRecords", SimpleType.LONG, "Origin records held now: this JVM's open sockets recorded while TrackOrigins was on",
+                () -> state.originRecords());
+        add("OriginsNotRecorded", SimpleType.LONG, "Sockets that got no origin record because the cap of records was reached",
+                () -> state.originsNotRecorded());
 
         OpenMBeanAttributeInfoSupport[] attrs = attributes.entrySet().stream()
-                .map(e -> new OpenMBeanAttributeInfoSupport(e.getKey(), e.getValue().description(), e.getValue().type(), true, false, false))
+                .map(e -> new OpenMBeanAttributeInfoSupport(e.getKey(), e.getValue().description(), e.getValue().type(), true,
+                        WRITABLE.equals(e.getKey()), false))
                 .toArray(OpenMBeanAttributeInfoSupport[]::new);
         info = new OpenMBeanInfoSupport(AgentMBean.class.getName(),
                 "The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens",
@@ -89,6 +105,30 @@ final class AgentMBean implements DynamicMBean {
         /** The entries of {@code OtherJmxBridges}. */
         default List<String> otherJmxBridges() {
             return List.of();
+        }
+
+        /** {@code TrackOrigins}. */
+        default boolean trackOrigins() {
+            return false;
+        }
+
+        /**
+         * Switches origin tracking.
+         *
+         * @throws IllegalStateException when this JVM cannot track origins, saying why; nothing changes
+         */
+        default void trackOrigins(boolean on) {
+            throw new IllegalStateException("origin tracking is not available in this agent");
+        }
+
+        /** {@code OriginRecords}. */
+        default long originRecords() {
+            return 0;
+        }
+
+        /** {@code OriginsNotRecorded}. */
+        default long originsNotRecorded() {
+            return 0;
         }
     }
 
@@ -122,8 +162,16 @@ final class AgentMBean implements DynamicMBean {
     }
 
     @Override
-    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
-        throw new AttributeNotFoundException("org.tcpjmx:type=Agent is read-only; '" + attribute.getName() + "' cannot be set");
+    public void setAttribute(Attribute attribute) throws AttributeNotFoundException, InvalidAttributeValueException {
+        if (!WRITABLE.equals(attribute.getName())) {
+            throw new AttributeNotFoundException("org.tcpjmx:type=Agent has one writable attribute, " + WRITABLE + "; '"
+                    + attribute.getName() + "' cannot be set");
+        }
+        if (!(attribute.getValue() instanceof Boolean on)) {
+            throw new InvalidAttributeValueException(WRITABLE + " is a Boolean; '" + attribute.getValue() + "' is not");
+        }
+        // An IllegalStateException (no retransformation here) reaches the client as a RuntimeMBeanException with its message.
+        state.trackOrigins(on);
     }
 
     @Override
@@ -140,7 +188,16 @@ final class AgentMBean implements DynamicMBean {
 
     @Override
     public AttributeList setAttributes(AttributeList list) {
-        return new AttributeList();
+        AttributeList done = new AttributeList();
+        for (Attribute a : list.asList()) {
+            try {
+                setAttribute(a);
+                done.add(a);
+            } catch (JMException | RuntimeException e) {
+                // JMX's contract: the attributes not set are left out of the answer.
+            }
+        }
+        return done;
     }
 
     @Override

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
  * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
  *     endpoint (default), or through every JMX surface of the JVM
+ * @param trackOrigins whether to record where this JVM's sockets are opened from the start
+ *     ({@code trackOrigins=true}; {@code Agent.TrackOrigins} switches it later)
  */
 public record AgentOptions(
         String host,
@@ -35,14 +37,21 @@ public record AgentOptions(
         boolean readOnly,
         Optional<Path> policy,
         boolean authNone,
-        DropAccess dropAccess) {
+        DropAccess dropAccess,
+        boolean trackOrigins) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess");
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess", "trackOrigins");
+
+    /** The options without origin tracking. */
+    public AgentOptions(String host, int port, boolean jolokia, String user, String password, boolean readOnly,
+                        Optional<Path> policy, boolean authNone, DropAccess dropAccess) {
+        this(host, port, jolokia, user, password, readOnly, policy, authNone, dropAccess, false);
+    }
 
     public AgentOptions {
         if (host == null || user == null || password == null || policy == null || dropAccess == null) {
@@ -100,7 +109,9 @@ public record AgentOptions(
             }
         }
         DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess);
+        boolean trackOrigins = parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false"));
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess,
+                trackOrigins);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -118,7 +129,7 @@ public record AgentOptions(
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
                 + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
-                + ",dropAccess=" + dropAccess.value();
+                + ",dropAccess=" + dropAccess.value() + (trackOrigins ? ",trackOrigins=true" : "");
     }
 
     private static Map<String, String> split(String text) {

@@ -1,5 +1,6 @@
 package org.tcpjmx.agent;
 
+import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
+import org.tcpjmx.agent.origins.OriginTracking;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
 import org.tcpjmx.model.Backend;
@@ -33,10 +35,12 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     private final TcpJmx.Registration registration;
     private final Optional<JolokiaEndpoint> endpoint;
     private final JmxBridgeDetector bridges;
+    private final OriginTracking origins;
 
     private RunningAgent(MBeanServer server, AgentOptions options, TcpPlatform platform, String backendDetail,
-            TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint) {
+            TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint, OriginTracking origins) {
         this.server = server;
+        this.origins = origins;
         this.bridges = new JmxBridgeDetector(server, JolokiaEndpoint.agentId());
         this.options = options;
         this.platform = platform;
@@ -46,6 +50,11 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     }
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
+        return start(options, server, Optional.empty());
+    }
+
+    /** Starts the agent; {@code inst}, when given, lets it track origins ({@link OriginTracking}). */
+    static RunningAgent start(AgentOptions options, MBeanServer server, Optional<Instrumentation> inst) {
         // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
         TcpPlatform platform = openWithoutLdconfig();
         String backendDetail = platform.backendDetail();
@@ -57,7 +66,9 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         // dropAccess=agent: the Drop MBean in a server of the agent's own, never registered with
         // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
         MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
-        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management));
+        OriginTracking origins = new OriginTracking(inst);
+        TcpJmx.Registration registration = TcpJmx.register(server, dropServer,
+                jmxOptions(platform, options.readOnly(), management).withOrigins(origins));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {
@@ -65,15 +76,20 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                 endpoint = Optional.of(e);
                 management.addListener(e.address());
             }
-            RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
+            RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint, origins);
+            if (options.trackOrigins()) {
+                agent.trackOriginsAtStart();
+            }
             HostCapabilities caps = HostCapabilities.probe(platform);
             server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
             agent.publish(caps);
             return agent;
         } catch (JMException e) {
+            origins.close();
             undo(endpoint, registration);
             throw new IllegalStateException("cannot register " + AgentMBean.NAME + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
+            origins.close();
             undo(endpoint, registration);
             throw e;
         }
@@ -97,6 +113,36 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         } finally {
             System.clearProperty(JNA_SEARCH_PATH);
         }
+    }
+
+    /** trackOrigins=true: refused retransformation is said and the agent runs on without origins. */
+    private void trackOriginsAtStart() {
+        try {
+            origins.track(true);
+        } catch (IllegalStateException e) {
+            System.err.println("tcpjmx-agent: trackOrigins=true: " + e.getMessage());
+            LOG.warn("trackOrigins=true: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean trackOrigins() {
+        return origins.tracking();
+    }
+
+    @Override
+    public void trackOrigins(boolean on) {
+        origins.track(on);
+    }
+
+    @Override
+    public long originRecords() {
+        return origins.records();
+    }
+
+    @Override
+    public long originsNotRecorded() {
+        return origins.notRecorded();
     }
 
     private static void undo(Optional<JolokiaEndpoint> endpoint, TcpJmx.Registration registration) {
@@ -205,6 +251,12 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
     @Override
     public void close() {
         System.clearProperty(AgentProperties.URL);
+        try {
+            // First: the JDK's socket classes go back as they were and the hook lets go of the agent.
+            origins.close();
+        } catch (RuntimeException e) {
+            LOG.warn("origin tracking did not stop cleanly: {}", e.toString());
+        }
         try {
             endpoint.ifPresent(JolokiaEndpoint::close);
         } finally {
