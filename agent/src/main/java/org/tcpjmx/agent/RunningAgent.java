@@ -23,7 +23,7 @@ import org.tcpjmx.platform.TcpPlatforms;
  * The agent while it runs in a JVM: the tcpjmx MBeans, {@code org.tcpjmx:type=Agent} and the Jolokia
  * endpoint. Starting is all or nothing; closing undoes everything and leaves no thread behind.
  */
-final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
+final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
     /** JNA's system property for the platform's library directories. */
     private static final String JNA_SEARCH_PATH = "jna.platform.library.path";
@@ -81,13 +81,13 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
                 agent.trackOriginsAtStart();
             }
             HostCapabilities caps = HostCapabilities.probe(platform);
-            server.registerMBean(new AgentMBean(version(), agent, caps, management), AgentMBean.NAME);
+            server.registerMBean(new AgentBean(version(), agent, caps, management), AgentBean.NAME);
             agent.publish(caps);
             return agent;
         } catch (JMException e) {
             origins.close();
             undo(endpoint, registration);
-            throw new IllegalStateException("cannot register " + AgentMBean.NAME + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot register " + AgentBean.NAME + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
             origins.close();
             undo(endpoint, registration);
@@ -169,8 +169,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         String summary = "tcpjmx " + version() + " serving org.tcpjmx MBeans " + served + "; backend " + backend()
                 + ", readOnly=" + options.readOnly() + (options.authenticated() ? ", basic auth" : "")
                 + ", can drop other processes' sockets: " + caps.canDropOthers() + ", drops reachable " + dropsReachable();
-        System.err.println("tcpjmx-agent: " + summary);
-        LOG.info("{} (options {})", summary, options);
+        announce(summary + " (options " + options + ")");
         List<String> others = bridges.find();
         if (dropsOpenToBridges() && !others.isEmpty()) {
             LOG.warn("the tcpjmx drop operations (org.tcpjmx:type=Drop) are reachable through other JMX bridges of this JVM,"
@@ -243,7 +242,7 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
         for (ObjectName n : registration.names()) {
             names.add(n.getCanonicalName());
         }
-        names.add(AgentMBean.NAME.getCanonicalName());
+        names.add(AgentBean.NAME.getCanonicalName());
         return names;
     }
 
@@ -261,18 +260,30 @@ final class RunningAgent implements AutoCloseable, AgentMBean.RunningState {
             endpoint.ifPresent(JolokiaEndpoint::close);
         } finally {
             try {
-                if (server.isRegistered(AgentMBean.NAME)) {
-                    server.unregisterMBean(AgentMBean.NAME);
+                if (server.isRegistered(AgentBean.NAME)) {
+                    server.unregisterMBean(AgentBean.NAME);
                 }
             } catch (JMException e) {
-                LOG.warn("cannot unregister {}: {}", AgentMBean.NAME, e.getMessage());
+                LOG.warn("cannot unregister {}: {}", AgentBean.NAME, e.getMessage());
             } finally {
                 registration.close();
                 AgentThreads.stopLeftovers();
             }
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
-        System.err.println("tcpjmx-agent: detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
-        LOG.info("tcpjmx agent detached");
+        announce("detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
+    }
+
+    /**
+     * One line for the operator in the host's console and one record in its log, never the same
+     * words twice: where the host's java.util.logging prints this logger's INFO records on the
+     * console (its default set-up), the log record is the console line.
+     */
+    private static void announce(String what) {
+        String line = "tcpjmx-agent: " + what;
+        if (!ConsoleLogging.printsInfo(RunningAgent.class.getName())) {
+            System.err.println(line);
+        }
+        LOG.info(line);
     }
 }

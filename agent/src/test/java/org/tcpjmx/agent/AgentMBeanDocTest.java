@@ -22,7 +22,7 @@ class AgentMBeanDocTest {
 
     @Test
     void everyAgentAttributeIsNamedInItsSection() throws Exception {
-        AgentMBean bean = new AgentMBean("test", new AgentMBean.RunningState() {
+        AgentBean bean = new AgentBean("test", new AgentBean.RunningState() {
             @Override
             public String backend() {
                 return "netlink";
@@ -54,7 +54,7 @@ class AgentMBeanDocTest {
             }
         }, HostCapabilities.probe(TcpPlatforms.open("netlink")), new ManagementConnections());
 
-        String section = section(Files.readAllLines(doc()), "## " + AgentMBean.NAME);
+        String section = section(Files.readAllLines(doc()), "## " + AgentBean.NAME);
         List<String> missing = new ArrayList<>();
         MBeanAttributeInfo[] attributes = bean.getMBeanInfo().getAttributes();
         assertTrue(attributes.length > 5, "the Agent MBean's attributes");
@@ -63,7 +63,7 @@ class AgentMBeanDocTest {
                 missing.add(a.getName());
             }
         }
-        assertEquals(List.of(), missing, "attributes of " + AgentMBean.NAME + " not named in src/docs/agent.md");
+        assertEquals(List.of(), missing, "attributes of " + AgentBean.NAME + " not named in src/docs/agent.md");
         assertEquals(0, bean.getMBeanInfo().getOperations().length, "the doc describes a read-only MBean");
     }
 

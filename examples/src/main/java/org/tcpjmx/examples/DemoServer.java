@@ -164,8 +164,12 @@ public final class DemoServer {
             return;
         }
         if (url.isEmpty()) {
+            long pid = ProcessHandle.current().pid();
             out.println("The tcpjmx agent is not attached. Attach it with:");
-            out.println("  java -jar agent/target/tcpjmx-agent.jar attach " + ProcessHandle.current().pid());
+            out.println("  java -jar agent/target/tcpjmx-agent.jar attach " + pid);
+            // In a container this JVM cannot know the pid the node knows it by (its /proc is the container's).
+            out.println("(" + pid + " is this JVM's pid as it sees itself. In a container, attach from the node with its PID as the node");
+            out.println(" sees it: the node's 'tcpjmx-agent.jar list' shows that PID, with " + pid + " under INSIDE.)");
             return;
         }
         out.println("tcpjmx agent: " + url);

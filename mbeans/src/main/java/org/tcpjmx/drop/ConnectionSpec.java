@@ -6,8 +6,7 @@ import java.util.List;
  * The connection a single drop names, as the user wrote it: tcpdrop(8)'s four arguments
  * {@code local-address local-port foreign-address foreign-port}, or its two-argument form where each
  * address and port are joined by a period or a colon ({@code 10.0.0.1.80}, {@code 10.0.0.1:80},
- * {@code ::1.80}, {@code [::1]:80}). Nothing is resolved or range-checked here; {@link TcpDropper}
- * does that.
+ * {@code ::1.80}, {@code [::1]:80}). Nothing is resolved or range-checked until {@link #resolve}.
  *
  * @param localAddress as given, never null
  * @param localPort as given, never null
@@ -73,6 +72,17 @@ public record ConnectionSpec(String localAddress, String localPort, String forei
                     + "' has no port; expected ADDRESS:PORT, ADDRESS.PORT or [V6-ADDRESS]:PORT");
         }
         return new String[] {word.substring(0, at), word.substring(at + 1)};
+    }
+
+    /**
+     * Parses the ports and resolves the addresses: numeric ones are never looked up, host names are
+     * resolved with the resolver's deadline, and every pair of addresses of the same family is kept.
+     *
+     * @throws IllegalArgumentException naming a malformed port or address
+     * @throws AddressResolutionException when a host name does not resolve in time
+     */
+    public ResolvedConnection resolve(HostResolver resolver) {
+        return ResolvedConnection.resolve(localAddress, localPort, foreignAddress, foreignPort, resolver);
     }
 
     /** The four parts, space-separated, as the user gave them. */

@@ -1,27 +1,29 @@
 package org.tcpjmx.drop;
 
+import static org.tcpjmx.drop.DropOutcomes.NO_SUCH_CONNECTION;
+import static org.tcpjmx.drop.DropOutcomes.identity;
+import static org.tcpjmx.drop.DropOutcomes.tuple;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.filter.Filter;
-import org.tcpjmx.model.DestroyResult;
-import org.tcpjmx.model.IpAddresses;
+import org.tcpjmx.model.Requester;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TcpPlatform;
-import org.tcpjmx.platform.TcpPlatformException;
 
 /**
  * The drop engine: tcpdrop(8)'s operations on the Linux TCP table. Thread-safe and stateless
- * between calls.
+ * between calls. It selects the connections; {@link ConnectionSpec} parses and resolves a named one,
+ * {@link SocketDestroyer} destroys and verifies, {@link DropReport} sums up and {@link DropAuditLog}
+ * writes the audit lines, once per request.
  *
  * <p>Every connection is dropped the same way: look it up again in the kernel (so the full socket id,
  * cookie included, is fresh), ask {@link TcpPlatform#destroy} to destroy exactly that socket, and
@@ -40,7 +42,8 @@ import org.tcpjmx.platform.TcpPlatformException;
  * for exactly that one. In list mode ({@code tcpdrop -l}) nothing is dropped and protected
  * connections are not listed, so that piping the list into a shell cannot cut them either.
  *
- * <p>Every drop and every refusal is logged at INFO through SLF4J with the 4-tuple and the outcome.
+ * <p>Every drop and every refusal is logged at INFO through SLF4J with the 4-tuple, the outcome and
+ * who asked ({@link #by}; {@link Requester#IN_PROCESS} unless told).
  */
 public final class TcpDropper {
     private static final Logger LOG = LoggerFactory.getLogger(TcpDropper.class);
@@ -51,27 +54,12 @@ public final class TcpDropper {
 
     /** Bulk operations select from these only; a listener has no connection to drop. */
     private static final Filter NOT_LISTENING = new Filter.States(DROPPABLE_STATES);
-    /** Congestion-control module names ({@code TCP_CA_NAME_MAX} is 16 with the terminating NUL). */
-    private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-
-    static final String DROPPED = "dropped";
-    static final String NO_SUCH_CONNECTION = "no such connection";
-    static final String NEEDS_CAP_NET_ADMIN =
-            "Operation not permitted (needs CAP_NET_ADMIN in the socket's network namespace)";
-    static final String NO_DESTROY_IN_KERNEL =
-            "Operation not supported (kernel without CONFIG_INET_DIAG_DESTROY)";
-    static final String NO_COOKIE =
-            "Operation not supported (the procfs backend has no socket cookie, so only this JVM's own sockets can be dropped)";
-    static final String NO_TIME_WAIT_DESTROY = "this kernel cannot destroy TIME_WAIT sockets (Linux < 6.0)";
-    private static final int AUDIT_LINES_PER_RECORD = 500;
-    static final String PROTECTED = "skipped: a protected management connection";
-    static final String LISTENER = "refused: listening sockets are never dropped";
-    static final String NO_NATIVE_CALLS =
-            "nor can this JVM reset its own descriptor: it cannot make native calls (JNA unavailable or native access denied)";
 
     private final TcpPlatform platform;
     private final Predicate<TcpConnection> protectedConnection;
     private final HostResolver resolver;
+    private final Requester requester;
+    private final SocketDestroyer destroyer;
 
     /** A dropper that protects nothing. */
     public TcpDropper(TcpPlatform platform) {
@@ -89,12 +77,34 @@ public final class TcpDropper {
 
     /** As {@link #TcpDropper(TcpPlatform, Predicate)}, with a given resolver for host names. */
     public TcpDropper(TcpPlatform platform, Predicate<TcpConnection> protectedConnection, HostResolver resolver) {
-        if (platform == null || protectedConnection == null || resolver == null) {
-            throw new IllegalArgumentException("a dropper needs a platform, a protection predicate and a resolver");
+        this(platform, protectedConnection, resolver, Requester.IN_PROCESS);
+    }
+
+    private TcpDropper(TcpPlatform platform, Predicate<TcpConnection> protectedConnection, HostResolver resolver,
+                       Requester requester) {
+        if (platform == null || protectedConnection == null || resolver == null || requester == null) {
+            throw new IllegalArgumentException("a dropper needs a platform, a protection predicate, a resolver and a requester");
         }
         this.platform = platform;
         this.protectedConnection = protectedConnection;
         this.resolver = resolver;
+        this.requester = requester;
+        this.destroyer = new SocketDestroyer(platform);
+    }
+
+    /**
+     * This dropper acting for {@code requester}: the same table, protection and resolver, and audit
+     * lines that say {@code by REQUESTER}. Cheap; make one per request.
+     *
+     * @throws IllegalArgumentException for a null requester
+     */
+    public TcpDropper by(Requester requester) {
+        return new TcpDropper(platform, protectedConnection, resolver, requester);
+    }
+
+    /** Who this dropper's audit lines say asked. */
+    public Requester requester() {
+        return requester;
     }
 
     /** The TCP table this dropper acts on. */
@@ -115,46 +125,7 @@ public final class TcpDropper {
      * @throws AddressResolutionException when a host name does not resolve in time
      */
     public DropReport dropOne(String localAddress, String localPort, String foreignAddress, String foreignPort) {
-        int lport = TcpPorts.parse("local port", localPort);
-        int fport = TcpPorts.parse("foreign port", foreignPort);
-        List<byte[]> givenLocals = resolver.resolve("local address", localAddress);
-        List<byte[]> givenForeigns = resolver.resolve("foreign address", foreignAddress);
-        List<byte[]> locals = unmapped(givenLocals);
-        List<byte[]> foreigns = unmapped(givenForeigns);
-        List<byte[][]> pairs = new ArrayList<>();
-        for (byte[] l : locals) {
-            for (byte[] f : foreigns) {
-                if (l.length == f.length) {
-                    pairs.add(new byte[][] {l, f});
-                }
-            }
-        }
-        if (pairs.isEmpty()) {
-            throw new IllegalArgumentException("local address '" + localAddress + "' and foreign address '" + foreignAddress
-                    + "' have no pair of addresses of the same family (IPv4 with IPv4, IPv6 with IPv6)");
-        }
-        Map<String, TcpConnection> found = new LinkedHashMap<>();
-        for (byte[][] p : pairs) {
-            Filter tuple = new Filter.And(NOT_LISTENING, new Filter.And(
-                    new Filter.Host(Filter.Side.SOURCE, p[0], p[0].length * 8, lport),
-                    new Filter.Host(Filter.Side.DESTINATION, p[1], p[1].length * 8, fport)));
-            platform.forEach(tuple, false, c -> found.putIfAbsent(identity(c), c));
-        }
-        if (found.isEmpty()) {
-            // Named as the user gave it (numerically), e.g. ::ffff:127.0.0.1 stays mapped.
-            String tuple = IpAddresses.format(givenLocals.get(0)) + " " + lport + " "
-                    + IpAddresses.format(givenForeigns.get(0)) + " " + fport;
-            String reason = pairs.size() == 1 ? NO_SUCH_CONNECTION
-                    : NO_SUCH_CONNECTION + " (nor for the other " + (pairs.size() - 1) + " address pairs the names resolve to)";
-            DropOutcome none = outcome(tuple, "", DropStatus.NOT_FOUND, reason);
-            return report(0, List.of(none));
-        }
-        List<DropOutcome> outcomes = new ArrayList<>();
-        for (TcpConnection row : found.values()) {
-            outcomes.add(attempt(row).orElseGet(
-                    () -> outcome(tuple(row), row.state().name(), DropStatus.NOT_FOUND, NO_SUCH_CONNECTION)));
-        }
-        return report(found.size(), outcomes);
+        return drop(ResolvedConnection.resolve(localAddress, localPort, foreignAddress, foreignPort, resolver));
     }
 
     /** {@link #dropOne(String, String, String, String)} for a parsed {@link ConnectionSpec}. */
@@ -162,7 +133,27 @@ public final class TcpDropper {
         if (spec == null) {
             throw new IllegalArgumentException("missing connection");
         }
-        return dropOne(spec.localAddress(), spec.localPort(), spec.foreignAddress(), spec.foreignPort());
+        return drop(spec.resolve(resolver));
+    }
+
+    private DropReport drop(ResolvedConnection target) {
+        Map<String, TcpConnection> found = new LinkedHashMap<>();
+        for (Filter tuple : target.filters()) {
+            platform.forEach(new Filter.And(NOT_LISTENING, tuple), false, c -> found.putIfAbsent(identity(c), c));
+        }
+        List<DropOutcome> outcomes = new ArrayList<>();
+        if (found.isEmpty()) {
+            int pairs = target.pairs().size();
+            String reason = pairs == 1 ? NO_SUCH_CONNECTION
+                    : NO_SUCH_CONNECTION + " (nor for the other " + (pairs - 1) + " address pairs the names resolve to)";
+            outcomes.add(DropOutcomes.of(target.givenTuple(), "", DropStatus.NOT_FOUND, reason));
+            return audited(DropReport.of(0, outcomes));
+        }
+        for (TcpConnection row : found.values()) {
+            outcomes.add(destroyer.lookUpAndDrop(row).orElseGet(
+                    () -> DropOutcomes.of(row, DropStatus.NOT_FOUND, NO_SUCH_CONNECTION)));
+        }
+        return audited(DropReport.of(found.size(), outcomes));
     }
 
     /**
@@ -209,8 +200,8 @@ public final class TcpDropper {
         Filter s = stackFilter(stack);
         Filter st = stateFilter(state);
         if (state == TcpState.TIME_WAIT) {
-            LOG.info("tcpdrop -S {} -s TIME_WAIT: TIME_WAIT sockets have no stack; nothing to drop", stack);
-            return report(0, List.of());
+            DropAuditLog.timeWaitHasNoStack(stack, requester);
+            return DropReport.of(0, List.of());
         }
         return dropMatching(new Filter.And(st, s), listOnly);
     }
@@ -226,17 +217,18 @@ public final class TcpDropper {
         if (filter == null) {
             throw new IllegalArgumentException("missing filter; use Filter.ALL to select every connection");
         }
-        List<TcpConnection> rows = platform.connections(new Filter.And(NOT_LISTENING, filter), false);
+        Filter selection = new Filter.And(NOT_LISTENING, filter);
+        List<TcpConnection> rows = platform.connections(selection, false);
         if (listOnly) {
             List<String> commands = new ArrayList<>();
             for (TcpConnection row : rows) {
                 if (protectedConnection.test(row)) {
-                    LOG.info("tcpdrop -l {} [{}]: not listed, a protected management connection", tuple(row), row.state());
+                    DropAuditLog.notListed(row, requester);
                 } else {
                     commands.add(row.tcpdropCommand());
                 }
             }
-            return new DropReport(commands.size(), 0, 0, commands, List.of(), List.of());
+            return DropReport.listed(commands);
         }
         List<DropOutcome> outcomes = new ArrayList<>();
         List<DropOutcome> spared = new ArrayList<>();
@@ -246,15 +238,10 @@ public final class TcpDropper {
         for (TcpConnection row : rows) {
             if (protectedConnection.test(row)) {
                 // Skipped like a listener (tcpdrop -a's own exception): not a failure, but reported and audited.
-                spared.add(outcome(tuple(row), row.state().name(), DropStatus.REFUSED, PROTECTED));
+                spared.add(DropOutcomes.of(row, DropStatus.REFUSED, DropOutcomes.PROTECTED));
                 continue;
             }
-            DropOutcome o;
-            try {
-                o = drop(row, false);
-            } catch (TcpPlatformException e) {
-                o = outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage());
-            }
+            DropOutcome o = destroyer.dropUnverified(row);
             if (o.status() == DropStatus.NOT_FOUND) {
                 LOG.debug("tcpdrop {} [{}]: gone before its turn", tuple(row), row.state());
                 continue;
@@ -264,15 +251,10 @@ public final class TcpDropper {
             }
             outcomes.add(o);
         }
-        verifyAll(new Filter.And(NOT_LISTENING, filter), unverified, outcomes);
-        DropReport r = report(outcomes.size(), outcomes);
-        if (spared.isEmpty()) {
-            return r;
-        }
-        audit(spared);
-        List<DropOutcome> all = new ArrayList<>(r.outcomes());
-        all.addAll(spared);
-        return new DropReport(r.matched(), r.dropped(), r.failed(), r.commands(), r.errors(), all);
+        destroyer.verifyAll(selection, unverified, outcomes);
+        DropAuditLog.outcomes(outcomes, requester);
+        DropAuditLog.outcomes(spared, requester);
+        return DropReport.of(outcomes.size(), outcomes).withSpared(spared);
     }
 
     /**
@@ -298,186 +280,17 @@ public final class TcpDropper {
         if (stack == null || stack.isBlank()) {
             throw new IllegalArgumentException("missing stack; on Linux a stack is a congestion-control module such as cubic, bbr or reno");
         }
-        if (!STACK_NAME.matcher(stack).matches()) {
+        if (!Filter.Stack.isName(stack)) {
             throw new IllegalArgumentException("'" + stack + "' is not a congestion-control module name "
-                    + "(1-15 letters, digits, '_', '-', '.'), e.g. cubic, bbr or reno");
+                    + "(" + Filter.Stack.NAME_RULE + "), e.g. cubic, bbr or reno");
         }
         return new Filter.Stack(stack);
     }
 
-    /**
-     * Some kernels acknowledge a destroy and leave an orphaned socket alive: one dump of the same
-     * selection tells which of the destroyed sockets are still there in their old state. Each
-     * outcome is audited (by {@link #report}) only once it is known.
-     */
-    private void verifyAll(Filter selection, Map<Integer, TcpConnection> unverified, List<DropOutcome> outcomes) {
-        if (unverified.isEmpty()) {
-            return;
-        }
-        Set<String> alive = new java.util.HashSet<>();
-        try {
-            platform.forEach(selection, false, c -> alive.add(identity(c) + " " + c.state()));
-        } catch (TcpPlatformException e) {
-            for (Map.Entry<Integer, TcpConnection> u : unverified.entrySet()) {
-                TcpConnection c = u.getValue();
-                outcomes.set(u.getKey(), outcome(tuple(c), c.state().name(), DropStatus.FAILED,
-                        "destroyed, but the check that it is gone failed: " + e.getMessage()));
-            }
-            return;
-        }
-        for (Map.Entry<Integer, TcpConnection> u : unverified.entrySet()) {
-            TcpConnection c = u.getValue();
-            outcomes.set(u.getKey(), alive.contains(identity(c) + " " + c.state())
-                    ? outcome(tuple(c), c.state().name(), DropStatus.FAILED, stillAlive(c, "SOCK_DESTROY or reset"))
-                    : outcome(tuple(c), c.state().name(), DropStatus.DROPPED, DROPPED));
-        }
-    }
-
-    private static String stillAlive(TcpConnection c, String how) {
-        return "the kernel acknowledged the drop (" + how + ") but the socket is still " + c.state();
-    }
-
-    /**
-     * Looks a selected row up again and drops it; empty when it is gone. A netlink failure on one
-     * connection is that connection's outcome, so a bulk drop reports the rest.
-     */
-    private Optional<DropOutcome> attempt(TcpConnection row) {
-        try {
-            Optional<TcpConnection> fresh = platform.lookup(row);
-            return fresh.map(c -> drop(c, true));
-        } catch (TcpPlatformException e) {
-            return Optional.of(outcome(tuple(row), row.state().name(), DropStatus.FAILED, e.getMessage()));
-        }
-    }
-
-    /**
-     * Destroys one freshly looked-up socket and says what happened. With {@code verifyNow} false,
-     * a success is a provisional, not yet audited DROPPED that the caller must verify.
-     */
-    private DropOutcome drop(TcpConnection c, boolean verifyNow) {
-        String tuple = tuple(c);
-        String state = c.state().name();
-        if (!DROPPABLE_STATES.contains(c.state())) {
-            return outcome(tuple, state, DropStatus.REFUSED, LISTENER);
-        }
-        DestroyResult r = platform.destroy(c);
-        switch (r.kind()) {
-            case DESTROYED:
-                return verifyNow ? verified(c, "SOCK_DESTROY") : provisional(c);
-            case GONE:
-                return outcome(tuple, state, DropStatus.NOT_FOUND, NO_SUCH_CONNECTION);
-            case NOT_PERMITTED:
-                return c.owned() ? disconnectOwned(c, NEEDS_CAP_NET_ADMIN, verifyNow)
-                        : outcome(tuple, state, DropStatus.PERMISSION_DENIED, NEEDS_CAP_NET_ADMIN);
-            case NO_EXACT_ID:
-                return c.owned() ? disconnectOwned(c, NO_COOKIE, verifyNow) : outcome(tuple, state, DropStatus.UNSUPPORTED, NO_COOKIE);
-            case UNSUPPORTED_BY_KERNEL:
-                return c.owned() ? disconnectOwned(c, NO_DESTROY_IN_KERNEL, verifyNow)
-                        : outcome(tuple, state, DropStatus.UNSUPPORTED, NO_DESTROY_IN_KERNEL);
-            case REFUSED_FOR_STATE:
-                if (c.state() == TcpState.TIME_WAIT) {
-                    return outcome(tuple, state, DropStatus.UNSUPPORTED, NO_TIME_WAIT_DESTROY);
-                }
-                return outcome(tuple, state, DropStatus.FAILED, "SOCK_DESTROY failed: " + r.detail());
-            default:
-                return outcome(tuple, state, DropStatus.FAILED, "SOCK_DESTROY failed: " + r.detail());
-        }
-    }
-
-    /**
-     * Resets one of this JVM's own sockets by {@code connect(fd, AF_UNSPEC)}: the kernel sends a RST
-     * and the descriptor stays open, so the application's next read reports the reset.
-     */
-    private DropOutcome disconnectOwned(TcpConnection c, String destroyRefusal, boolean verifyNow) {
-        DestroyResult r = platform.disconnectOwned(c);
-        if (r.destroyed()) {
-            return verifyNow ? verified(c, "reset through this JVM's own descriptor") : provisional(c);
-        }
-        DropStatus status = destroyRefusal.equals(NEEDS_CAP_NET_ADMIN) ? DropStatus.PERMISSION_DENIED : DropStatus.UNSUPPORTED;
-        if (r.kind() == DestroyResult.Kind.NO_NATIVE_CALLS) {
-            return outcome(tuple(c), c.state().name(), DropStatus.UNSUPPORTED, destroyRefusal + "; " + NO_NATIVE_CALLS);
-        }
-        return outcome(tuple(c), c.state().name(), status,
-                destroyRefusal + "; reset through this JVM's own descriptor failed: " + r.detail());
-    }
-
-    /** Some kernels acknowledge a destroy and leave an orphaned socket alive: look again before saying "dropped". */
-    private DropOutcome verified(TcpConnection c, String how) {
-        Optional<TcpConnection> after = platform.lookup(c);
-        if (after.isPresent() && after.get().state() == c.state()) {
-            return outcome(tuple(c), c.state().name(), DropStatus.FAILED, stillAlive(c, how));
-        }
-        LOG.debug("{} dropped by {}", c, how);
-        return outcome(tuple(c), c.state().name(), DropStatus.DROPPED, DROPPED);
-    }
-
-    /** A success still to be verified by {@link #verifyAll}. */
-    private static DropOutcome provisional(TcpConnection c) {
-        return new DropOutcome(tuple(c), c.state().name(), DropStatus.DROPPED, tuple(c) + ": " + DROPPED);
-    }
-
-    private static DropOutcome outcome(String tuple, String state, DropStatus status, String reason) {
-        return new DropOutcome(tuple, state, status, tuple + ": " + reason);
-    }
-
-    /**
-     * The audit log: one line per drop and per refusal, {@code tcpdrop TUPLE [STATE]: STATUS (reason)}.
-     * A bulk drop writes its lines in records of up to {@value #AUDIT_LINES_PER_RECORD}: one SLF4J
-     * call per line cost more than the drops themselves (java.util.logging infers the caller and
-     * flushes each record), and 50,000 lines would make a bulk drop three times slower than ss -K.
-     */
-    private static void audit(List<DropOutcome> outcomes) {
-        StringBuilder lines = new StringBuilder();
-        int n = 0;
-        for (DropOutcome o : outcomes) {
-            if (n > 0) {
-                lines.append('\n');
-            }
-            String reason = o.message().substring(o.tuple().length() + 2);
-            lines.append("tcpdrop ").append(o.tuple()).append(" [").append(o.state().isEmpty() ? "-" : o.state()).append("]: ")
-                    .append(o.status()).append(" (").append(reason).append(')');
-            if (++n == AUDIT_LINES_PER_RECORD) {
-                LOG.info("{}", lines);
-                lines.setLength(0);
-                n = 0;
-            }
-        }
-        if (n > 0) {
-            LOG.info("{}", lines);
-        }
-    }
-
-    private static DropReport report(int matched, List<DropOutcome> outcomes) {
-        audit(outcomes);
-        int dropped = 0;
-        List<String> errors = new ArrayList<>();
-        for (DropOutcome o : outcomes) {
-            if (o.status() == DropStatus.DROPPED) {
-                dropped++;
-            } else {
-                errors.add(o.message());
-            }
-        }
-        return new DropReport(matched, dropped, outcomes.size() - dropped, List.of(), errors, outcomes);
-    }
-
-    /** {@code LADDR LPORT FADDR FPORT}, numeric, as ss prints the addresses. */
-    static String tuple(TcpConnection c) {
-        return c.local().addressText() + " " + c.local().port() + " " + c.remote().addressText() + " " + c.remote().port();
-    }
-
-    /** One socket, even when two address pairs find it (an IPv4 and its mapped form). */
-    private static String identity(TcpConnection c) {
-        return c.family() + " " + tuple(c) + " " + c.ifindex() + " " + c.cookie() + " " + c.inode();
-    }
-
-    /** An IPv4-mapped address becomes IPv4: the filter then matches both the AF_INET and the mapped AF_INET6 socket. */
-    private static List<byte[]> unmapped(List<byte[]> addresses) {
-        List<byte[]> out = new ArrayList<>(addresses.size());
-        for (byte[] a : addresses) {
-            out.add(IpAddresses.isV4Mapped(a) ? java.util.Arrays.copyOfRange(a, 12, 16) : a);
-        }
-        return out;
+    /** Audits the report's outcomes, once they are all known, and returns it. */
+    private DropReport audited(DropReport report) {
+        DropAuditLog.outcomes(report.outcomes(), requester);
+        return report;
     }
 
     private static String names(Set<TcpState> states) {

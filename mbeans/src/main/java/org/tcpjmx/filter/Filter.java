@@ -178,6 +178,18 @@ public sealed interface Filter permits Filter.All, Filter.States, Filter.Port, F
 
     /** Connections using a congestion-control module ("stack" on Linux), matched case-insensitively. */
     record Stack(String name) implements Filter {
+        /** The longest congestion-control module name ({@code TCP_CA_NAME_MAX} is 16 with the terminating NUL). */
+        public static final int MAX_NAME_LENGTH = 15;
+        private static final java.util.regex.Pattern NAME =
+                java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1," + MAX_NAME_LENGTH + "}");
+        /** The rule {@link #isName} checks, as error messages state it. */
+        public static final String NAME_RULE = "1-" + MAX_NAME_LENGTH + " letters, digits, '_', '-', '.'";
+
+        /** Whether {@code name} can be a congestion-control module name: the one rule the filter and tcpdrop -S share. */
+        public static boolean isName(String name) {
+            return name != null && NAME.matcher(name).matches();
+        }
+
         @Override
         public boolean test(TcpConnection c) {
             return c.stack().equalsIgnoreCase(name);

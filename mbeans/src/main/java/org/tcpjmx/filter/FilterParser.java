@@ -286,8 +286,8 @@ public final class FilterParser {
                 return new Filter.Autobound();
             case "stack": {
                 Token name = expectWord("a congestion-control name after 'stack' (cubic, bbr, reno, ...)");
-                if (!name.text().matches("[A-Za-z0-9_.-]+")) {
-                    throw error(name, "not a congestion-control name");
+                if (!Filter.Stack.isName(name.text())) {
+                    throw error(name, "not a congestion-control name (" + Filter.Stack.NAME_RULE + ")");
                 }
                 return new Filter.Stack(name.text());
             }

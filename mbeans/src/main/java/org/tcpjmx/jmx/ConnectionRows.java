@@ -11,7 +11,10 @@ import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
+import org.tcpjmx.model.SocketExtras;
+import org.tcpjmx.model.SocketMemory;
 import org.tcpjmx.model.SocketOrigin;
+import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpInfo;
 
@@ -97,10 +100,28 @@ final class ConnectionRows {
             new InfoItem("sndWnd", "Peer's advertised receive window, bytes", TcpInfo::sndWnd),
             new InfoItem("rcvWnd", "Our advertised receive window, bytes", TcpInfo::rcvWnd));
 
+    /** ss -m's skmem:(...) figures, named as INET_DIAG_SKMEMINFO's SK_MEMINFO_* (include/uapi/linux/sock_diag.h). */
+    private record MemoryItem(String name, String description, ToLongFunction<SocketMemory> value) {
+    }
+
+    private static final List<MemoryItem> MEMORY = List.of(
+            new MemoryItem("rmem_alloc", "Receive memory in use, bytes (ss -m r)", SocketMemory::rmemAlloc),
+            new MemoryItem("rcvbuf", "Receive buffer size, bytes (ss -m rb)", SocketMemory::rcvbuf),
+            new MemoryItem("wmem_alloc", "Transmit memory in use, bytes (ss -m t)", SocketMemory::wmemAlloc),
+            new MemoryItem("sndbuf", "Send buffer size, bytes (ss -m tb)", SocketMemory::sndbuf),
+            new MemoryItem("fwd_alloc", "Memory allocated ahead and not yet used, bytes (ss -m f)", SocketMemory::fwdAlloc),
+            new MemoryItem("wmem_queued", "Memory queued for sending, bytes (ss -m w)", SocketMemory::wmemQueued),
+            new MemoryItem("optmem", "Socket option memory, bytes (ss -m o)", SocketMemory::optmem),
+            new MemoryItem("backlog", "Backlog queue, bytes (ss -m bl)", SocketMemory::backlog),
+            new MemoryItem("drops", "Packets dropped before they reached the socket (ss -m d)", SocketMemory::drops));
+
     /** One socket, without tcp_info. */
     static final CompositeType ROW;
     /** One socket with the tcp_info figures, flat. */
     static final CompositeType ROW_WITH_INFO;
+    /** One socket with the process holding it (ss -tanp). */
+    static final CompositeType ROW_WITH_PROCESS;
+    static final ArrayType<CompositeData[]> TABLE_WITH_PROCESS;
     static final ArrayType<CompositeData[]> TABLE;
     static final ArrayType<CompositeData[]> TABLE_WITH_INFO;
 
@@ -116,6 +137,19 @@ final class ConnectionRows {
         try {
             ROW = new CompositeType("org.tcpjmx.Connection", "One TCP socket, as a row of ss -tan",
                     names.toArray(new String[0]), descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
+            List<String> pn = new ArrayList<>(names);
+            List<String> pd = new ArrayList<>(descriptions);
+            List<OpenType<?>> pt = new ArrayList<>(types);
+            pn.add("pid");
+            pd.add("ss -p: the process holding the socket (the lowest pid when several do); -1 when none does"
+                    + " (TIME_WAIT, request sockets) or its /proc/PID/fd cannot be read");
+            pt.add(SimpleType.LONG);
+            pn.add("command");
+            pd.add("ss -p: that process's command name; empty when pid is -1");
+            pt.add(SimpleType.STRING);
+            ROW_WITH_PROCESS = new CompositeType("org.tcpjmx.ConnectionWithProcess", "One TCP socket and its process (ss -tanp)",
+                    pn.toArray(new String[0]), pd.toArray(new String[0]), pt.toArray(new OpenType<?>[0]));
+            TABLE_WITH_PROCESS = ArrayType.getArrayType(ROW_WITH_PROCESS);
             names.add("hasInfo");
             descriptions.add("Whether the kernel gave tcp_info for this socket; when false every tcp_info figure is -1");
             types.add(SimpleType.BOOLEAN);
@@ -124,8 +158,30 @@ final class ConnectionRows {
                 descriptions.add("tcp_info: " + i.description() + "; -1 when hasInfo is false");
                 types.add(SimpleType.LONG);
             }
+            names.add("hasMemory");
+            descriptions.add("Whether the kernel gave the socket's memory (INET_DIAG_SKMEMINFO); when false the figures are -1");
+            types.add(SimpleType.BOOLEAN);
+            for (MemoryItem i : MEMORY) {
+                names.add(i.name());
+                descriptions.add("ss -m: " + i.description() + "; -1 when hasMemory is false");
+                types.add(SimpleType.LONG);
+            }
+            names.add("mark");
+            descriptions.add("ss -e fwmark: the socket's mark (SO_MARK); -1 unless this process has CAP_NET_ADMIN,"
+                    + " and for TIME_WAIT and request sockets");
+            types.add(SimpleType.LONG);
+            names.add("cgroupId");
+            descriptions.add("ss -e cgroup: the socket's cgroup v2 id (the inode of its directory under the cgroup2 mount);"
+                    + " 0 when none (TIME_WAIT, request sockets) or not reported");
+            types.add(SimpleType.LONG);
+            names.add("tos");
+            descriptions.add("ss --tos tos: the IPv4 TOS byte; -1 when not reported (IPv6-only sockets, TIME_WAIT)");
+            types.add(SimpleType.INTEGER);
+            names.add("tclass");
+            descriptions.add("ss --tos tclass: the IPv6 traffic class; -1 when not reported (IPv4 sockets, TIME_WAIT)");
+            types.add(SimpleType.INTEGER);
             ROW_WITH_INFO = new CompositeType("org.tcpjmx.ConnectionWithInfo",
-                    "One TCP socket with its tcp_info figures (ss -tani)", names.toArray(new String[0]),
+                    "One TCP socket with its tcp_info figures, memory and extras (ss -tanmei)", names.toArray(new String[0]),
                     descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
             TABLE = ArrayType.getArrayType(ROW);
             TABLE_WITH_INFO = ArrayType.getArrayType(ROW_WITH_INFO);
@@ -147,6 +203,22 @@ final class ConnectionRows {
         return rowWithInfo(c, firstSeen, Optional.empty());
     }
 
+    /** The row of a connection with the process holding it, if any. */
+    static CompositeData rowWithProcess(CompositeData base, SocketOwner owner) {
+        String[] keys = ROW.keySet().toArray(new String[0]);
+        String[] names = java.util.Arrays.copyOf(keys, keys.length + 2);
+        Object[] values = java.util.Arrays.copyOf(base.getAll(keys), keys.length + 2);
+        names[keys.length] = "pid";
+        values[keys.length] = owner == null ? UNKNOWN : owner.pid();
+        names[keys.length + 1] = "command";
+        values[keys.length + 1] = owner == null ? "" : owner.command();
+        try {
+            return new CompositeDataSupport(ROW_WITH_PROCESS, names, values);
+        } catch (OpenDataException e) {
+            throw new IllegalStateException("connection row does not fit its open type: " + e.getMessage(), e);
+        }
+    }
+
     /** The row of a connection and where this JVM opened it. */
     static CompositeData row(TcpConnection c, long firstSeen, Optional<SocketOrigin> origin) {
         return composite(ROW, c, firstSeen, origin, false);
@@ -159,7 +231,7 @@ final class ConnectionRows {
 
     private static CompositeData composite(CompositeType type, TcpConnection c, long firstSeen, Optional<SocketOrigin> origin,
                                            boolean withInfo) {
-        int n = BASE.size() + (withInfo ? 1 + INFO.size() : 0);
+        int n = BASE.size() + (withInfo ? 1 + INFO.size() + 1 + MEMORY.size() + 4 : 0);
         String[] names = new String[n];
         Object[] values = new Object[n];
         int k = 0;
@@ -182,6 +254,22 @@ final class ConnectionRows {
                 names[k] = i.name();
                 values[k++] = info == null ? UNKNOWN : i.value().applyAsLong(info);
             }
+            SocketExtras x = c.extras();
+            SocketMemory memory = x.memory().orElse(null);
+            names[k] = "hasMemory";
+            values[k++] = memory != null;
+            for (MemoryItem i : MEMORY) {
+                names[k] = i.name();
+                values[k++] = memory == null ? UNKNOWN : i.value().applyAsLong(memory);
+            }
+            names[k] = "mark";
+            values[k++] = x.mark();
+            names[k] = "cgroupId";
+            values[k++] = x.cgroupId();
+            names[k] = "tos";
+            values[k++] = x.tos();
+            names[k] = "tclass";
+            values[k++] = x.tclass();
         }
         try {
             return new CompositeDataSupport(type, names, values);

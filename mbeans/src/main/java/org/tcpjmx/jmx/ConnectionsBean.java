@@ -58,6 +58,10 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + " (rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none)",
                 ConnectionRows.TABLE_WITH_INFO,
                 a -> table(FilterParser.parse(a.string("filter")), a.integer("limit"), true), filter, limit));
+        operation(OpenOperation.query("queryWithProcesses", "Sockets matching an ss filter, as rows with the process"
+                + " holding each (ss -tanp: pid and command). Scans every process's /proc/PID/fd: slow on a big host",
+                ConnectionRows.TABLE_WITH_PROCESS,
+                a -> processTable(FilterParser.parse(a.string("filter")), a.integer("limit")), filter, limit));
         operation(OpenOperation.query("byOrigin", "This JVM's own sockets matching an ss filter, grouped by where this JVM"
                 + " opened them (origin, Agent.TrackOrigins): per group the count per state and the age of the oldest socket,"
                 + " most numerous first; sockets of unknown origin (opened before tracking, or by native code such as Netty's"
@@ -73,6 +77,16 @@ final class ConnectionsBean extends OpenMBeanBase {
             }
         });
         return groups.top(0, System.currentTimeMillis()).toArray(new CompositeData[0]);
+    }
+
+    private CompositeData[] processTable(Filter filter, int limit) {
+        java.util.Map<Long, org.tcpjmx.model.SocketOwner> owners = platform.socketOwners();
+        List<CompositeData> rows = new ArrayList<>();
+        for (CompositeData r : table(filter, limit, false)) {
+            long inode = (Long) r.get("inode");
+            rows.add(ConnectionRows.rowWithProcess(r, inode > 0 ? owners.get(inode) : null));
+        }
+        return rows.toArray(new CompositeData[0]);
     }
 
     private CompositeData[] table(Filter filter, int limit, boolean withInfo) {

@@ -15,7 +15,7 @@ import org.tcpjmx.model.TcpState;
  * tcpdrop's {@code -l}: nothing is dropped and {@code commands} holds the command lines. Bulk drops
  * skip listeners and the protected (management) connections; {@code drop} and {@code dropSpec}
  * drop the one connection named, as {@link TcpDropper#dropOne} does. A read-only registration refuses every operation
- * with a {@link SecurityException} saying so.
+ * with a {@link SecurityException} saying so. Audit lines name the requester ({@link CurrentRequester}).
  */
 final class DropBean extends OpenMBeanBase {
     static final String READ_ONLY_MESSAGE = "tcpjmx is read-only (readOnly=true): drop operations are refused";
@@ -39,7 +39,7 @@ final class DropBean extends OpenMBeanBase {
                 "TCP stack: on Linux the congestion-control module (cubic, bbr, reno, ...) as in tcpdrop -S", SimpleType.STRING);
 
         operation(OpenOperation.action("drop", "Drops the one connection with this 4-tuple (tcpdrop LADDR LPORT FADDR FPORT)",
-                DropReportType.REPORT, a -> report(() -> dropper.dropOne(a.string("localAddress"),
+                DropReportType.REPORT, a -> report(() -> dropper().dropOne(a.string("localAddress"),
                         Integer.toString(a.integer("localPort")), a.string("foreignAddress"),
                         Integer.toString(a.integer("foreignPort")))),
                 new OpenParameter("localAddress", "Local address, numeric IPv4 or IPv6", SimpleType.STRING),
@@ -48,26 +48,31 @@ final class DropBean extends OpenMBeanBase {
                 new OpenParameter("foreignPort", "Foreign (remote) port, 1-65535", SimpleType.INTEGER)));
         operation(OpenOperation.action("dropSpec", "Drops one connection given as tcpdrop takes it, in one string:"
                 + " 'LADDR LPORT FADDR FPORT', 'LADDR:LPORT FADDR:FPORT', 'LADDR.LPORT FADDR.FPORT' or '[v6]:port ...'",
-                DropReportType.REPORT, a -> report(() -> dropper.dropSpec(a.string("spec"))),
+                DropReportType.REPORT, a -> report(() -> dropper().dropSpec(a.string("spec"))),
                 new OpenParameter("spec", "The connection, in one of tcpdrop's two- or four-argument forms", SimpleType.STRING)));
         operation(OpenOperation.action("dropAll", "Drops every connection except listeners and protected ones (tcpdrop -a)",
-                DropReportType.REPORT, a -> report(() -> dropper.dropAll(a.bool("listOnly"))), listOnly));
+                DropReportType.REPORT, a -> report(() -> dropper().dropAll(a.bool("listOnly"))), listOnly));
         operation(OpenOperation.action("dropState", "Drops every connection in one state (tcpdrop -a -s STATE)",
-                DropReportType.REPORT, a -> report(() -> dropper.dropState(TcpState.parse(a.string("state")),
+                DropReportType.REPORT, a -> report(() -> dropper().dropState(TcpState.parse(a.string("state")),
                         a.bool("listOnly"))), state, listOnly));
         operation(OpenOperation.action("dropStack", "Drops every connection using one stack (tcpdrop -S STACK)",
-                DropReportType.REPORT, a -> report(() -> dropper.dropStack(a.string("stack"), a.bool("listOnly"))),
+                DropReportType.REPORT, a -> report(() -> dropper().dropStack(a.string("stack"), a.bool("listOnly"))),
                 stack, listOnly));
         operation(OpenOperation.action("dropStackState", "Drops every connection using one stack in one state"
                 + " (tcpdrop -S STACK -s STATE)", DropReportType.REPORT,
-                a -> report(() -> dropper.dropStackState(a.string("stack"), TcpState.parse(a.string("state")),
+                a -> report(() -> dropper().dropStackState(a.string("stack"), TcpState.parse(a.string("state")),
                         a.bool("listOnly"))), stack, state, listOnly));
         operation(OpenOperation.action("dropMatching", "Drops every connection an ss filter matches, e.g."
                 + " 'state close-wait and sport = :8080' (listeners and protected connections skipped)",
-                DropReportType.REPORT, a -> report(() -> dropper.dropMatching(requireFilter(a.string("filter")),
+                DropReportType.REPORT, a -> report(() -> dropper().dropMatching(requireFilter(a.string("filter")),
                         a.bool("listOnly"))),
                 new OpenParameter("filter", "ss filter: states, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME';"
                         + " must not be empty (dropAll drops everything)", SimpleType.STRING), listOnly));
+    }
+
+    /** The dropper acting for whoever made the call on this thread, so that its audit lines name them. */
+    private TcpDropper dropper() {
+        return dropper.by(CurrentRequester.get());
     }
 
     private CompositeData report(Supplier<DropReport> drop) {

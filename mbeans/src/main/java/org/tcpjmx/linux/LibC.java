@@ -37,6 +37,10 @@ final class LibC {
 
         int close(int fd);
 
+        int open(String path, int flags);
+
+        int setns(int fd, int nstype);
+
         String strerror(int errnum);
     }
 
@@ -62,6 +66,14 @@ final class LibC {
 
     static int close(int fd) {
         return C.close(fd);
+    }
+
+    static int open(String path, int flags) {
+        return C.open(path, flags);
+    }
+
+    static int setns(int fd, int nstype) {
+        return C.setns(fd, nstype);
     }
 
     static String strerror(int errnum) {

@@ -113,4 +113,11 @@ final class LinuxConstants {
 
     /** All TCP states, as a req_v2 state mask (bits 1..12; NEW_SYN_RECV is 12). */
     static final int ALL_STATES_MASK = 0x1ffe;
+
+    // include/uapi/asm-generic/fcntl.h
+    static final int O_RDONLY = 0;
+    static final int O_CLOEXEC = 0x80000;
+
+    // include/uapi/linux/sched.h
+    static final int CLONE_NEWNET = 0x40000000;
 }

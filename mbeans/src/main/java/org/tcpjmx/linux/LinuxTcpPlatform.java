@@ -228,22 +228,28 @@ public final class LinuxTcpPlatform implements TcpPlatform {
 
     @Override
     public void tally(Filter filter, boolean withOwned, SocketTally tally) {
-        InetDiagBytecode.Plan plan = InetDiagBytecode.plan(filter);
+        InetDiagBytecode.Plan plan = plan(filter);
         if (backend != Backend.NETLINK || !plan.exact()) {
             TcpPlatform.super.tally(filter, withOwned, tally);
             return;
         }
+        requireKnowable(filter);
         InodeSet own = withOwned ? fds.selfSocketInodes() : InodeSet.EMPTY;
         countWalk(plan.stateMask());
         // No extension: the smallest messages the kernel sends, and only three fields read from each.
-        kernel(() -> netlink.dumpBothFamilies(plan.stateMask(), SockDiagReader.EXT_NONE, plan.bytecode(), m -> {
-            int s = m.state();
-            int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
-            if (ordinal < 0) {
-                throw new MalformedNetlinkException("socket with unknown state " + s);
-            }
-            tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
-        }));
+        kernel(() -> {
+            dump(filter, plan, SockDiagReader.EXT_NONE, p -> !p.exact()
+                    ? rows(filter, p, own, c -> tally.add(c.state(), c.local().port(), c.owned()))
+                    : m -> {
+                        int s = m.state();
+                        int ordinal = s < ORDINAL_BY_LINUX.length ? ORDINAL_BY_LINUX[s] : -1;
+                        if (ordinal < 0) {
+                            throw new MalformedNetlinkException("socket with unknown state " + s);
+                        }
+                        tally.add(STATES[ordinal], m.sport(), own.contains(m.inode()));
+                    });
+            return null;
+        });
     }
 
     @Override
@@ -290,8 +296,8 @@ public final class LinuxTcpPlatform implements TcpPlatform {
         TcpConnection fresh = found[0];
         // Whether this JVM holds a descriptor on a socket changes only when it opens or closes one, and
         // the caller's row, read moments ago, already says. Rescanning /proc/self/fd costs a readlink
-        // per descriptor on every lookup (40 us in a small JVM, milliseconds in a server holding
-        // thousands of sockets), and a bulk drop looks every connection up twice.
+        // per descriptor on every lookup (src/docs/benchmark.md), and a bulk drop looks every
+        // connection up twice.
         boolean owned = fresh.inode() > 0
                 && (fresh.inode() == c.inode() ? c.owned() : fds.selfSocketInodes().contains(fresh.inode()));
         return Optional.of(fresh.withOwned(owned));

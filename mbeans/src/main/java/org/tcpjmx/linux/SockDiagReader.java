@@ -10,8 +10,8 @@ import org.tcpjmx.model.IpFamily;
  * {@code NLM_F_DUMP}, read until {@code NLMSG_DONE}), single-socket lookups by the full socket id,
  * and {@code SOCK_DESTROY}. A dump opens its own netlink socket, so a destroy issued while a dump
  * is being read never interleaves with it. Single-socket requests (lookups, destroys) reuse one idle
- * socket once an exchange has completed cleanly: a bulk drop of 50,000 connections would otherwise
- * open and close 100,000 sockets, as much kernel work as the destroys themselves. Thread-safe;
+ * socket once an exchange has completed cleanly: a bulk drop would otherwise open and close two
+ * sockets per connection (src/docs/benchmark.md has the cost). Thread-safe;
  * the idle socket (one descriptor) lives as long as the reader.
  */
 public final class SockDiagReader {
@@ -58,8 +58,8 @@ public final class SockDiagReader {
     /**
      * Streams every TCP socket of both families in the state mask that passes the bytecode, in the
      * kernel's hash order. Where the kernel takes {@code TCPDIAG_GETSOCK} (every Linux since 2.6)
-     * this is one walk of its socket hash: a dump per family walks the whole hash twice, which at
-     * 100,000 sockets costs about 20 ms here, half of a one-port query. Should the kernel refuse
+     * this is one walk of its socket hash: a dump per family would walk the whole hash twice
+     * (src/docs/benchmark.md has the cost). Should the kernel refuse
      * that request before answering, this reader falls back to one {@code SOCK_DIAG_BY_FAMILY}
      * dump per family, from then on.
      *

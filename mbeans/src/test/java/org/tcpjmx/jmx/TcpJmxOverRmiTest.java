@@ -60,7 +60,8 @@ class TcpJmxOverRmiTest {
     private static final Map<ObjectName, Map<String, List<String>>> OPERATIONS = new LinkedHashMap<>();
 
     static {
-        OPERATIONS.put(CONNECTIONS, Map.of("query", List.of("filter", "limit"), "queryWithInfo", List.of("filter", "limit")));
+        OPERATIONS.put(CONNECTIONS, Map.of("query", List.of("filter", "limit"), "queryWithInfo", List.of("filter", "limit"),
+                "queryWithProcesses", List.of("filter", "limit")));
         OPERATIONS.put(STATES, Map.of("histogram", List.of("filter"), "byLocalPort", List.of("filter"),
                 "byRemoteAddress", List.of("filter", "top")));
         OPERATIONS.put(DROP, Map.of(

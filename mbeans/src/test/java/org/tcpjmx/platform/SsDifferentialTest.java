@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * filters that mix and/or without parentheses.
  */
 class SsDifferentialTest {
-    private static final int RANDOM_FILTERS = 300;
+    private static final int RANDOM_FILTERS = 200;
     /** ss(8)'s EXAMPLES, as filters; tcpdrop(8)'s examples as the ss filters that select the same connections. */
     private static final List<String> EXAMPLES = List.of(
             "state established ( dport = :ssh or sport = :ssh )",

@@ -10,7 +10,8 @@ import java.util.Random;
  * refuse it), and it keeps out the few forms where ss's own reading is documented to differ from
  * the kernel's rule tcpjmx follows (filters.md, "Where tcpjmx differs from ss"): an all-zero
  * address or a zero prefix under negation, and autobound under negation; with {@code dev}, ss runs
- * no bytecode at all, so the same forms are kept out of the whole filter.
+ * no bytecode at all, so the same forms are kept out of the whole filter. A filter uses all-zero
+ * addresses or autobound, never both.
  */
 final class SsFilterGenerator {
     /** A filter, and whether a list in it mixes and with or without parentheses. */
@@ -39,6 +40,8 @@ final class SsFilterGenerator {
     private final Random random;
     private final int d1;
     private boolean dev;
+    /** Which of ss's two differing readings this filter may use (never both: see next()). */
+    private boolean zeroHosts;
     private boolean mixed;
 
     SsFilterGenerator(long seed, int d1Index) {
@@ -48,6 +51,10 @@ final class SsFilterGenerator {
 
     Generated next() {
         dev = random.nextInt(5) == 0;
+        // An all-zero address (the kernel's reading is a subset of ss's own) and autobound (tcpjmx reads
+        // it as both of ss's readings at once) each agree with ss alone, but not or'ed with each other:
+        // ss intersects two whole-filter readings, which mixes them.
+        zeroHosts = random.nextBoolean();
         mixed = false;
         StringBuilder s = new StringBuilder();
         if (random.nextInt(4) == 0) {
@@ -98,7 +105,7 @@ final class SsFilterGenerator {
             return pick(List.of("sport", "dport")) + " " + op + " *";
         }
         if (r < 80) {
-            String host = exact && random.nextInt(6) == 0 ? pick(ZERO_HOSTS) : pick(HOSTS);
+            String host = exact && zeroHosts && random.nextInt(4) == 0 ? pick(ZERO_HOSTS) : pick(HOSTS);
             return pick(List.of("src", "dst")) + " " + pick(List.of("", "=")) + " " + host;
         }
         if (r < 88 && dev) {
@@ -107,7 +114,7 @@ final class SsFilterGenerator {
         if (r < 94) {
             return pick(List.of("fwmark 0/0", "fwmark = 0x0", "fwmark != 0x1/0x1", "fwmark 1", "fwmark = 0/0x3"));
         }
-        return exact ? "autobound" : "sport >= 32768";
+        return exact && !zeroHosts ? "autobound" : "sport >= 32768";
     }
 
     private String pick(List<String> options) {

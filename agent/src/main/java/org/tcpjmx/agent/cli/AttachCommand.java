@@ -5,11 +5,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.tcpjmx.agent.AgentOptions;
+import org.tcpjmx.model.ProcessPlace;
 
 /**
  * {@code attach PID|NAME [OPTIONS]}: loads the agent into a running JVM and prints its Jolokia URL on
  * stdout (one line, for scripts); messages go to stderr. Options are checked here first, so a typo is
  * a usage error before anything touches the target.
+ *
+ * <p>A JVM in a container is named by its pid as this host sees it. When it does not see our jar (its
+ * own filesystem), a copy goes into its temporary directory ({@link AgentJarCopy}); detach removes it.
+ * When it has a network namespace of its own, stderr says where its URL answers.
  */
 final class AttachCommand implements Command {
     @Override
@@ -36,16 +41,32 @@ final class AttachCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         JvmTargets.Target target = JvmTargets.resolve(args.get(0));
+        ProcessPlace place = JvmTargets.place(target.pid());
         VirtualMachine vm = JvmTargets.attach(target.pid());
         try {
-            JvmTargets.loadAgent(vm, console.agentJar(), options);
-            JvmTargets.AgentState state = JvmTargets.agentState(vm);
-            if (!state.running()) {
-                throw new CommandFailure("the agent did not start in JVM " + target.pid() + ": "
-                        + (state.status().isEmpty() ? "it published no status" : state.detail()));
+            AgentJarCopy jar = AgentJarCopy.forTarget(place, console.agentJar(), JvmTargets.tmpDir(vm));
+            JvmTargets.AgentState state;
+            try {
+                JvmTargets.loadAgent(vm, jar.pathInside(), options);
+                state = JvmTargets.agentState(vm);
+                if (!state.running()) {
+                    throw new CommandFailure("the agent did not start in JVM " + target.pid() + ": "
+                            + (state.status().isEmpty() ? "it published no status" : state.detail()));
+                }
+            } catch (CommandFailure e) {
+                jar.remove();
+                throw e;
+            }
+            if (jar.copied()) {
+                console.err().println("tcpjmx: " + UrlReach.jvm(place) + " does not see " + console.agentJar()
+                        + ": loaded a copy at " + jar.pathInside() + " inside it (detach removes it)");
             }
             if (state.detail().startsWith("already running")) {
                 console.err().println("tcpjmx: JVM " + target.pid() + ": " + state.detail());
+            }
+            String note = UrlReach.note(place, state.url());
+            if (!note.isEmpty()) {
+                console.err().println("tcpjmx: " + note);
             }
             console.out().println(state.url().isEmpty() ? "running without Jolokia (jolokia=false)" : state.url());
             return ExitStatus.OK;

@@ -26,7 +26,7 @@ public final class CommandLine {
 
     CommandLine() {
         for (Command c : List.of(new ListCommand(), new AttachCommand(), new DetachCommand(), new StatusCommand(),
-                new TcpdropVerb(), new TableCommand(), new StatesCommand())) {
+                new TcpdropVerb(), new TableCommand(), new StatesCommand(), new VersionCommand())) {
             commands.put(c.name(), c);
         }
     }
@@ -77,16 +77,38 @@ public final class CommandLine {
         }
     }
 
+    /** Column where every verb's description starts in the usage text. */
+    static final int DESCRIPTION_COLUMN = 50;
+
+    /**
+     * A verb's first usage line with its description (after a run of 3 or more spaces) at
+     * {@link #DESCRIPTION_COLUMN}, or on the next line there when the syntax is longer.
+     */
+    static String aligned(String first) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?\\S)\\s{3,}(\\S.*)$").matcher(first);
+        if (!m.matches()) {
+            return "  " + first + "\n";
+        }
+        String syntax = "  " + m.group(1);
+        String pad = " ".repeat(DESCRIPTION_COLUMN);
+        return syntax.length() < DESCRIPTION_COLUMN - 1
+                ? syntax + pad.substring(syntax.length()) + m.group(2) + "\n"
+                : syntax + "\n" + pad + m.group(2) + "\n";
+    }
+
     /** The full usage text. */
     String usage() {
         StringBuilder sb = new StringBuilder("usage: java -jar tcpjmx-agent.jar COMMAND [ARGS]\n");
         for (Command c : commands.values()) {
-            for (String line : c.usage().split("\n")) {
-                sb.append("  ").append(line).append('\n');
+            String[] lines = c.usage().split("\n");
+            sb.append(aligned(lines[0]));
+            for (int i = 1; i < lines.length; i++) {
+                sb.append("  ").append(lines[i]).append('\n');
             }
         }
-        sb.append("Remote commands (tcpdrop, table, states with --url) take --user USER; the password comes from\n")
-                .append("the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
+        sb.append("Remote commands (tcpdrop, table, states, ...) take --url URL, or --pid PID: the agent of that JVM,\n")
+                .append("wherever it lives (in a container's network namespace: entered as root). With --user USER the\n")
+                .append("password comes from the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
                 .append("Exit status: 0 done, 1 failed, 64 usage error.\n");
         return sb.toString();
     }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.tcpjmx.agent.AgentProperties;
+import org.tcpjmx.model.ProcessPlace;
+import org.tcpjmx.platform.ProcessPlaces;
 
 /** The JVMs of this host, through the attach API ({@code jdk.attach}). */
 final class JvmTargets {
@@ -98,6 +100,28 @@ final class JvmTargets {
                     + " (is it a JVM of this user, started without -XX:+DisableAttachMechanism?)", e);
         } catch (IOException e) {
             throw new CommandFailure("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where JVM {@code pid} lives: its pid inside, its user, its network namespace, its root.
+     *
+     * @throws CommandFailure when there is no such process
+     */
+    static ProcessPlace place(String pid) {
+        try {
+            return ProcessPlaces.open().place(Long.parseLong(pid));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandFailure("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The attached JVM's temporary directory ({@code java.io.tmpdir}) as it sees it. */
+    static String tmpDir(VirtualMachine vm) {
+        try {
+            return vm.getSystemProperties().getProperty("java.io.tmpdir", "/tmp");
+        } catch (IOException e) {
+            throw new CommandFailure("cannot read the system properties of JVM " + vm.id() + ": " + e.getMessage(), e);
         }
     }
 

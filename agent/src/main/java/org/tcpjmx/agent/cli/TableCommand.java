@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code table [--json] [-i] [--limit N] [--url URL] [FILTER]}: the TCP table as {@code ss -tan} shows
- * it (with {@code -i} the tcp_info figures, as {@code ss -tani}), of this host or through a remote agent.
+ * {@code table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]}: the TCP table as {@code ss -tan} shows
+ * it (with {@code -i} the tcp_info figures, as {@code ss -tani}; with {@code -m} socket memory, as
+ * {@code ss -tanm}; with {@code -p} the process of each socket, as {@code ss -tanp}), of this host or through a remote agent.
  *
  * <p>Through an agent the answer is built in the target JVM's heap (about 7 kB per row while Jolokia
  * serializes it: 128k rows took 800 MB), so a remote table stops at {@value #REMOTE_LIMIT} rows
@@ -24,7 +25,8 @@ final class TableCommand implements Command {
 
     @Override
     public String usage() {
-        return "table [--json] [-i] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan (-i: tcp_info)\n"
+        return "table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan"
+                + " (-i: tcp_info, -m: memory, -p: processes)\n"
                 + "    FILTER: ss syntax, e.g. state established '( dport = :443 )', plus 'owned', 'stack bbr'\n"
                 + "    --limit N: at most N rows (0: all; through --url the default is " + REMOTE_LIMIT + ")\n";
     }
@@ -34,6 +36,8 @@ final class TableCommand implements Command {
         RemoteOptions remote = RemoteOptions.parse(args);
         boolean json = false;
         boolean info = false;
+        boolean memory = false;
+        boolean processes = false;
         int limit = remote.url().isPresent() ? REMOTE_LIMIT : 0;
         List<String> filter = new ArrayList<>();
         List<String> rest = remote.rest();
@@ -48,6 +52,10 @@ final class TableCommand implements Command {
                 json = true;
             } else if (a.equals("-i") || a.equals("--info")) {
                 info = true;
+            } else if (a.equals("-m") || a.equals("--memory")) {
+                memory = true;
+            } else if (a.equals("-p") || a.equals("--processes")) {
+                processes = true;
             } else if (a.startsWith("-") && filter.isEmpty() && !a.equals("--")) {
                 throw new UsageException("unknown option " + a);
             } else if (!a.equals("--")) {
@@ -56,7 +64,11 @@ final class TableCommand implements Command {
         }
         Object rows;
         try (MBeanAccess mbeans = remote.open()) {
-            rows = mbeans.exec(CONNECTIONS, info ? "queryWithInfo" : "query", String.join(" ", filter), limit);
+            if (processes && (info || memory)) {
+                throw new UsageException("-p does not combine with -i or -m: the agent answers processes or tcp_info rows");
+            }
+            String operation = processes ? "queryWithProcesses" : info || memory ? "queryWithInfo" : "query";
+            rows = mbeans.exec(CONNECTIONS, operation, String.join(" ", filter), limit);
         }
         if (limit > 0 && rowList(rows).size() >= limit) {
             console.err().println("tcpjmx table: the first " + limit + " rows; --limit 0 shows all, a filter fewer");
@@ -64,7 +76,7 @@ final class TableCommand implements Command {
         if (json) {
             JsonOutput.print(rows, console.out());
         } else {
-            TableFormat.print(rowList(rows), info, console.out());
+            TableFormat.print(rowList(rows), info, memory, processes, console.out());
         }
         return ExitStatus.OK;
     }

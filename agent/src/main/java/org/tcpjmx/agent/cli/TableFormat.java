@@ -13,17 +13,26 @@ final class TableFormat {
     }
 
     static void print(List<Map<String, Object>> rows, boolean info, PrintStream out) {
+        print(rows, info, false, out);
+    }
+
+    static void print(List<Map<String, Object>> rows, boolean info, boolean memory, PrintStream out) {
+        print(rows, info, memory, false, out);
+    }
+
+    static void print(List<Map<String, Object>> rows, boolean info, boolean memory, boolean processes, PrintStream out) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"});
+        lines.add(new String[] {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", processes ? "Process" : ""});
         for (Map<String, Object> r : rows) {
             lines.add(new String[] {
                 ssState(text(r, "state")),
                 text(r, "recvQ"),
                 text(r, "sendQ"),
                 endpoint(text(r, "localAddress"), text(r, "localPort")),
-                endpoint(text(r, "remoteAddress"), text(r, "remotePort"))});
+                endpoint(text(r, "remoteAddress"), text(r, "remotePort")),
+                processes ? process(r) : ""});
         }
-        int[] width = new int[5];
+        int[] width = new int[6];
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
                 width[i] = Math.max(width[i], l[i].length());
@@ -31,10 +40,12 @@ final class TableFormat {
         }
         for (int n = 0; n < lines.size(); n++) {
             String[] l = lines.get(n);
-            out.printf("%-" + width[0] + "s %" + width[1] + "s %" + width[2] + "s %" + width[3] + "s %-" + width[4] + "s%n",
-                    (Object[]) l);
-            if (info && n > 0) {
-                out.println("\t " + infoLine(rows.get(n - 1)));
+            String line = String.format("%-" + width[0] + "s %" + width[1] + "s %" + width[2] + "s %" + width[3] + "s %-"
+                    + width[4] + "s %s", (Object[]) l);
+            out.println(processes ? line : line.substring(0, line.length() - 1));
+            if ((info || memory) && n > 0) {
+                String extra = (memory ? memoryLine(rows.get(n - 1)) + " " : "") + (info ? infoLine(rows.get(n - 1)) : "");
+                out.println("\t " + extra.trim());
             }
         }
     }
@@ -51,6 +62,22 @@ final class TableFormat {
     static String endpoint(String address, String port) {
         String a = address.contains(":") ? "[" + address + "]" : address;
         return a + ":" + ("0".equals(port) ? "*" : port);
+    }
+
+    /** ss -p's {@code users:(("java",pid=4711))}, or nothing for a socket no process holds. */
+    static String process(Map<String, Object> r) {
+        long pid = number(r, "pid");
+        return pid <= 0 ? "" : "users:((\"" + text(r, "command") + "\",pid=" + pid + "))";
+    }
+
+    /** ss -m's {@code skmem:(r0,rb131072,t0,tb16384,f0,w0,o0,bl0,d0)}, or nothing for a row without memory. */
+    static String memoryLine(Map<String, Object> r) {
+        if (!Boolean.TRUE.equals(r.get("hasMemory"))) {
+            return "";
+        }
+        return "skmem:(r" + number(r, "rmem_alloc") + ",rb" + number(r, "rcvbuf") + ",t" + number(r, "wmem_alloc")
+                + ",tb" + number(r, "sndbuf") + ",f" + number(r, "fwd_alloc") + ",w" + number(r, "wmem_queued")
+                + ",o" + number(r, "optmem") + ",bl" + number(r, "backlog") + ",d" + number(r, "drops") + ")";
     }
 
     /** The tcp_info figures in ss -i's words, for rows that have them. */

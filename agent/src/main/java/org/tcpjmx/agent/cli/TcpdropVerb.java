@@ -34,7 +34,7 @@ final class TcpdropVerb implements Command {
         if (remote.url().isEmpty()) {
             TcpDropper dropper;
             try {
-                dropper = new TcpDropper(TcpPlatforms.open());
+                dropper = new TcpDropper(TcpPlatforms.open()).by(LocalMBeans.REQUESTER);
             } catch (RuntimeException e) {
                 throw new CommandFailure("cannot read this host's TCP table: " + e.getMessage(), e);
             }

@@ -116,12 +116,18 @@ class PrometheusAlertsIT {
     /** The alerts of that name in state firing, from Prometheus' own API. */
     private static List<JSONObject> firing(String api, String name) throws Exception {
         List<JSONObject> out = new ArrayList<>();
-        String body;
+        HttpResponse<String> r;
         try {
-            body = get(api + "alerts");
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "alerts")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return out; // not listening yet
         }
+        if (r.statusCode() == 503) {
+            return out; // listening, still starting (Prometheus answers 503 until its storage is ready)
+        }
+        assertEquals(200, r.statusCode(), r.body());
+        String body = r.body();
         JSONObject answer = (JSONObject) new JSONParser().parse(body);
         JSONArray alerts = (JSONArray) ((JSONObject) answer.get("data")).get("alerts");
         for (Object a : alerts) {

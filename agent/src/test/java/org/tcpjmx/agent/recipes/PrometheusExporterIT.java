@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.tcpjmx.testing.PortGuard;
 import org.tcpjmx.agent.testing.Http;
 
 /**
@@ -41,8 +42,10 @@ class PrometheusExporterIT {
         assertTrue(Files.isRegularFile(exporter), "jmx_exporter javaagent missing (" + exporter + "): run through mvn verify");
         Path config = RecipeDemo.examples().resolve("prometheus/tcpjmx.yaml");
         int metricsPort = freePort();
-        try (RecipeDemo demo = RecipeDemo.start(List.of("-javaagent:" + exporter + "=127.0.0.1:" + metricsPort + ":" + config),
-                "--port", "0", "--clients", "1", "--idle", "1", "--leak-close-wait", "2")) {
+        // The echo port is counted per local port whatever the address: no other socket of the host may get it.
+        try (PortGuard echo = new PortGuard();
+             RecipeDemo demo = RecipeDemo.start(List.of("-javaagent:" + exporter + "=127.0.0.1:" + metricsPort + ":" + config),
+                "--port", Integer.toString(echo.port()), "--clients", "1", "--idle", "1", "--leak-close-wait", "2")) {
             // The demo accepts its leaked connections on a thread of its own: until then they are not yet its sockets.
             Map<String, Double> m = scrape("http://127.0.0.1:" + metricsPort + "/metrics");
             for (int i = 0; i < 20 && !Double.valueOf(2.0).equals(m.get("tcpjmx_jvm_connections{state=\"close_wait\"}")); i++) {

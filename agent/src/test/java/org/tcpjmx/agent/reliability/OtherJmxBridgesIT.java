@@ -94,7 +94,7 @@ class OtherJmxBridgesIT {
                     && warning.contains("dropAccess=agent"), warning);
             assertEquals(1, demo.stderr().stream().filter(l -> l.contains(WARNING)).count(), "one warning");
             assertTrue(bridges(open).stream().allMatch(b -> b.toString().contains("reaches the drop operations")), bridges(open).toString());
-            Answer listed = Http.post(foreign, Http.exec(DROP, "dropMatching", "sport = :" + demoPort + " and state listening", true));
+            Answer listed = Http.post(foreign, Http.exec(DROP, "dropMatching", "src 127.0.0.1:" + demoPort + " and state listening", true));
             assertEquals(200, listed.jolokiaStatus(), "with dropAccess=everywhere the foreign Jolokia reaches the drops: " + listed.body());
             try (JMXConnector jconsole = JMXConnectorFactory.connect(rmi)) {
                 assertTrue(jconsole.getMBeanServerConnection().isRegistered(new ObjectName(DROP)));

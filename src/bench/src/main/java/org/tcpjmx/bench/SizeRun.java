@@ -134,7 +134,9 @@ final class SizeRun {
 
     private List<Measurement> queries(SocketFarm farm, List<String> notes) throws Exception {
         int port = farm.ports().get(0);
-        Filter onePort = FilterParser.parse("sport = :" + port);
+        // By the worker's listener address and port: another process's client may have the same port on 127.0.0.2.
+        String onePortText = "src 127.0.0.1:" + port;
+        Filter onePort = FilterParser.parse(onePortText);
         List<Probe> probes = new ArrayList<>();
         probes.add(new Probe("spawn.true", "process start alone (/bin/true), in every ss figure", false, () -> {
             Process p = new ProcessBuilder("/bin/true").start();
@@ -164,10 +166,10 @@ final class SizeRun {
             SsCommand.run(List.of("-tani"));
             return -1;
         }));
-        probes.add(new Probe("ours.port", "tcpjmx connections(\"sport = :P\", false), one worker's port", true,
+        probes.add(new Probe("ours.port", "tcpjmx connections(\"src 127.0.0.1:P\", false), one worker's listener", true,
                 () -> platform.connections(onePort, false).size()));
-        probes.add(new Probe("ss.port", "ss -tan 'sport = :P' > /dev/null, the same port", false, () -> {
-            SsCommand.run(List.of("-tan", "sport = :" + port));
+        probes.add(new Probe("ss.port", "ss -tan 'src 127.0.0.1:P' > /dev/null, the same listener", false, () -> {
+            SsCommand.run(List.of("-tan", onePortText));
             return -1;
         }));
         if (options.oshi()) {

@@ -1,49 +1,27 @@
 package org.tcpjmx.agent;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
-import javax.management.Attribute;
-import javax.management.AttributeList;
-import javax.management.AttributeNotFoundException;
-import javax.management.DynamicMBean;
-import javax.management.InvalidAttributeValueException;
-import javax.management.JMException;
-import javax.management.MBeanInfo;
-import javax.management.MBeanNotificationInfo;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import javax.management.ReflectionException;
 import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.OpenDataException;
-import javax.management.openmbean.OpenMBeanAttributeInfoSupport;
-import javax.management.openmbean.OpenMBeanConstructorInfoSupport;
-import javax.management.openmbean.OpenMBeanInfoSupport;
-import javax.management.openmbean.OpenMBeanOperationInfoSupport;
 import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
+import org.tcpjmx.jmx.OpenAttribute;
+import org.tcpjmx.jmx.OpenMBeanBase;
 
 /**
  * {@code org.tcpjmx:type=Agent}: what the agent is and what it can do here: version, backend,
- * capabilities, where Jolokia listens, origin tracking. Open types only; {@code TrackOrigins} is the
- * one writable attribute.
+ * capabilities, where Jolokia listens, origin tracking ({@code TrackOrigins}, the one writable attribute). Open types only; an {@link OpenMBeanBase} like
+ * every tcpjmx MBean, so its errors reach clients as theirs do.
  */
-final class AgentMBean implements DynamicMBean {
+final class AgentBean extends OpenMBeanBase {
     /** The agent's own MBean name. */
     static final ObjectName NAME = name("org.tcpjmx:type=Agent");
-    /** The one writable attribute. */
-    private static final String WRITABLE = "TrackOrigins";
-    private final RunningState state;
 
-    private final Map<String, Attr> attributes = new LinkedHashMap<>();
-    private final MBeanInfo info;
-
-    private record Attr(OpenType<?> type, String description, Supplier<Object> value) {
-    }
-
-    AgentMBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
-        this.state = state;
+    AgentBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
+        super("The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens");
         add("Version", SimpleType.STRING, "Version of the tcpjmx agent", () -> version);
         add("Backend", SimpleType.STRING, "Where the TCP table comes from: netlink (NETLINK_SOCK_DIAG) or procfs (/proc/net/tcp, the fallback)",
                 () -> state.backend());
@@ -70,22 +48,15 @@ final class AgentMBean implements DynamicMBean {
                 + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
                 () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
-        add("TrackOrigins", SimpleType.BOOLEAN, "Whether the agent records where this JVM opens each TCP socket (connect, accept),"
-                + " for the origin column of Connections rows and Connections.byOrigin; writable (agent option trackOrigins=true)."
-                + " Switching it on retransforms the JDK's socket classes; off restores them and forgets the records",
-                () -> state.trackOrigins());
+        attribute(OpenAttribute.writable("TrackOrigins", "Whether the agent records where this JVM opens each TCP socket"
+                + " (connect, accept), for the origin column of Connections rows and Connections.byOrigin (agent option"
+                + " trackOrigins=true). Setting it true retransforms the JDK's socket classes, false restores them and forgets"
+                + " the records; refused, changing nothing, where this JVM cannot retransform", SimpleType.BOOLEAN,
+                ctx -> state.trackOrigins(), v -> state.trackOrigins((Boolean) v)));
         add("OriginRecords", SimpleType.LONG, "Origin records held now: this JVM's open sockets recorded while TrackOrigins was on",
                 () -> state.originRecords());
         add("OriginsNotRecorded", SimpleType.LONG, "Sockets that got no origin record because the cap of records was reached",
                 () -> state.originsNotRecorded());
-
-        OpenMBeanAttributeInfoSupport[] attrs = attributes.entrySet().stream()
-                .map(e -> new OpenMBeanAttributeInfoSupport(e.getKey(), e.getValue().description(), e.getValue().type(), true,
-                        WRITABLE.equals(e.getKey()), false))
-                .toArray(OpenMBeanAttributeInfoSupport[]::new);
-        info = new OpenMBeanInfoSupport(AgentMBean.class.getName(),
-                "The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens",
-                attrs, new OpenMBeanConstructorInfoSupport[0], new OpenMBeanOperationInfoSupport[0], new MBeanNotificationInfo[0]);
     }
 
     /** What changes while the agent runs, read when an attribute is asked for. */
@@ -133,7 +104,7 @@ final class AgentMBean implements DynamicMBean {
     }
 
     private void add(String name, OpenType<?> type, String description, Supplier<Object> value) {
-        attributes.put(name, new Attr(type, description, value));
+        attribute(OpenAttribute.readOnly(name, description, type, ctx -> value.get()));
     }
 
     private static ArrayType<String[]> stringArray() {
@@ -150,64 +121,5 @@ final class AgentMBean implements DynamicMBean {
         } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(n, e);
         }
-    }
-
-    @Override
-    public Object getAttribute(String attribute) throws AttributeNotFoundException {
-        Attr a = attributes.get(attribute);
-        if (a == null) {
-            throw new AttributeNotFoundException("no attribute '" + attribute + "'; attributes are " + attributes.keySet());
-        }
-        return a.value().get();
-    }
-
-    @Override
-    public void setAttribute(Attribute attribute) throws AttributeNotFoundException, InvalidAttributeValueException {
-        if (!WRITABLE.equals(attribute.getName())) {
-            throw new AttributeNotFoundException("org.tcpjmx:type=Agent has one writable attribute, " + WRITABLE + "; '"
-                    + attribute.getName() + "' cannot be set");
-        }
-        if (!(attribute.getValue() instanceof Boolean on)) {
-            throw new InvalidAttributeValueException(WRITABLE + " is a Boolean; '" + attribute.getValue() + "' is not");
-        }
-        // An IllegalStateException (no retransformation here) reaches the client as a RuntimeMBeanException with its message.
-        state.trackOrigins(on);
-    }
-
-    @Override
-    public AttributeList getAttributes(String[] names) {
-        AttributeList list = new AttributeList();
-        for (String n : names) {
-            Attr a = attributes.get(n);
-            if (a != null) {
-                list.add(new Attribute(n, a.value().get()));
-            }
-        }
-        return list;
-    }
-
-    @Override
-    public AttributeList setAttributes(AttributeList list) {
-        AttributeList done = new AttributeList();
-        for (Attribute a : list.asList()) {
-            try {
-                setAttribute(a);
-                done.add(a);
-            } catch (JMException | RuntimeException e) {
-                // JMX's contract: the attributes not set are left out of the answer.
-            }
-        }
-        return done;
-    }
-
-    @Override
-    public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
-        throw new ReflectionException(new NoSuchMethodException(actionName),
-                "org.tcpjmx:type=Agent has no operations; '" + actionName + "' does not exist");
-    }
-
-    @Override
-    public MBeanInfo getMBeanInfo() {
-        return info;
     }
 }
