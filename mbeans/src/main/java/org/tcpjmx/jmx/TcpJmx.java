@@ -114,7 +114,7 @@ public final class TcpJmx {
                 throw alreadyRegistered(n);
             }
         }
-        StatesBean states = new StatesBean(STATES, options.platform());
+        StatesBean states = new StatesBean(STATES, options.platform(), options.origins());
         StateWatcher watcher = states.watcher();
         List<Registered> beans = List.of(
                 new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.origins())),

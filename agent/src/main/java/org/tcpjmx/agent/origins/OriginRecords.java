@@ -86,7 +86,15 @@ final class OriginRecords implements OriginLookup, Consumer<Object> {
             return;
         }
         SocketOrigin asked = pending.isEmpty() ? null : pending.remove(socket);
-        records.put(key.get(), new Recorded(new WeakReference<>(socket), asked != null ? asked : capture()));
+        SocketOrigin origin = asked != null ? asked : capture();
+        Recorded old = records.get(key.get());
+        // One socket can pass two hooks (an async connect completes on the handler thread while the
+        // caller is still returning from implConnect): the record with application frames wins.
+        if (old != null && old.socket().get() == socket && (StackCapture.isApplication(old.origin().origin())
+                || !StackCapture.isApplication(origin.origin()))) {
+            return;
+        }
+        records.put(key.get(), new Recorded(new WeakReference<>(socket), origin));
     }
 
     private static SocketOrigin capture() {

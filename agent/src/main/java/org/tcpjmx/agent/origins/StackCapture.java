@@ -46,6 +46,11 @@ final class StackCapture {
         return app.isEmpty() ? jdk : app;
     }
 
+    /** Whether a kept frame (as {@link #here()} formats it) is the application's rather than the JDK's. */
+    static boolean isApplication(String frame) {
+        return !frame.isEmpty() && !skipped(frame);
+    }
+
     private static boolean skipped(String cls) {
         for (String p : SKIPPED) {
             if (cls.startsWith(p)) {
