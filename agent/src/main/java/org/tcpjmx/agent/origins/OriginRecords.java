@@ -72,10 +72,15 @@ final class OriginRecords implements OriginLookup, Consumer<Object> {
         }
         Optional<SocketKey> key = SocketKey.of(socket);
         if (key.isEmpty()) {
-            if (SocketKey.pending(socket) && pending.size() < cap) {
-                pending.put(socket, capture());
+            if (!SocketKey.pending(socket) || pending.size() >= cap) {
+                return;
             }
-            return;
+            pending.put(socket, capture());
+            // The handler thread may have finished the connect meanwhile, before the stash was there to take.
+            key = SocketKey.of(socket);
+            if (key.isEmpty()) {
+                return;
+            }
         }
         long n = recorded.incrementAndGet();
         if (records.size() >= cap || n % SWEEP_EVERY == 0) {
