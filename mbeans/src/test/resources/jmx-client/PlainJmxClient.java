@@ -39,8 +39,8 @@ public class PlainJmxClient {
                     System.out.println("ATTR " + n + " " + a.getName() + " " + describe(v));
                 }
                 for (MBeanOperationInfo op : info.getOperations()) {
-                    if (op.getName().equals("drop") || op.getName().equals("dropSpec")) {
-                        continue; // these drop for real; the list-mode operations show the result type
+                    if (op.getName().equals("drop") || op.getName().equals("dropSpec") || op.getName().equals("cancel")) {
+                        continue; // these drop (or cancel) for real; the list-mode operations show the result type
                     }
                     MBeanParameterInfo[] sig = op.getSignature();
                     Object[] values = new Object[sig.length];
@@ -70,6 +70,9 @@ public class PlainJmxClient {
             case "stack": return stack;
             case "listOnly": return Boolean.TRUE;
             case "top": case "limit": return 3;
+            case "fraction": return 1.0;
+            case "perSecond": return 0;
+            case "after": return "";
             default: throw new IllegalArgumentException("no test value for parameter " + parameter);
         }
     }

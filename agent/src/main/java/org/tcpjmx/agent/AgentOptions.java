@@ -5,11 +5,13 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tcpjmx.jmx.AnswerBudget;
 
 /**
  * The agent's options, {@code key=value,key=value}, the same for {@code -javaagent:jar=OPTIONS} and
@@ -23,10 +25,15 @@ import java.util.Optional;
  * @param readOnly whether drop operations are refused
  * @param policy a Jolokia access policy file replacing the built-in MBean visibility rules
  * @param authNone whether {@code auth=none} was given: serve a non-loopback address without auth
+ * @param answerBudget {@code answerBudget=}: heap the answers may hold at once, bytes; 0 for the
+ *     default (10% of the max heap, at most 64 MiB)
  * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
  *     endpoint (default), or through every JMX surface of the JVM
  * @param trackOrigins whether to record where this JVM's sockets are opened from the start
  *     ({@code trackOrigins=true}; {@code Agent.TrackOrigins} switches it later)
+ * @param http HTTP limits, admitted web origins and HTTPS ({@code maxConnections}, {@code requestTimeout},
+ *     {@code idleTimeout}, {@code allowOrigin}, {@code protocol}, {@code keystore}, {@code keystorePassword},
+ *     {@code useSslClientAuthentication}, {@code insecureAuth})
  */
 public record AgentOptions(
         String host,
@@ -37,7 +44,9 @@ public record AgentOptions(
         boolean readOnly,
         Optional<Path> policy,
         boolean authNone,
+        long answerBudget,
         DropAccess dropAccess,
+        HttpOptions http,
         boolean trackOrigins) {
 
     /** Default bind address: loopback only. */
@@ -45,17 +54,20 @@ public record AgentOptions(
     /** Default port, Jolokia's. */
     public static final int DEFAULT_PORT = 8778;
     /** Every key the agent understands. */
-    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess", "trackOrigins");
-
-    /** The options without origin tracking. */
-    public AgentOptions(String host, int port, boolean jolokia, String user, String password, boolean readOnly,
-                        Optional<Path> policy, boolean authNone, DropAccess dropAccess) {
-        this(host, port, jolokia, user, password, readOnly, policy, authNone, dropAccess, false);
-    }
+    public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
+            "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
+            "useSslClientAuthentication", "insecureAuth", "answerBudget", "trackOrigins");
+    /** The keys that configure HTTP, meaningless with {@code jolokia=false}. */
+    private static final List<String> HTTP_KEYS = List.of("host", "port", "user", "password", "policy", "auth",
+            "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
+            "useSslClientAuthentication", "insecureAuth");
 
     public AgentOptions {
-        if (host == null || user == null || password == null || policy == null || dropAccess == null) {
+        if (host == null || user == null || password == null || policy == null || dropAccess == null || http == null) {
             throw new IllegalArgumentException("agent options have no null fields");
+        }
+        if (answerBudget < 0) {
+            throw new IllegalArgumentException("answerBudget is 0 (the default) or a size in bytes, not " + answerBudget);
         }
     }
 
@@ -102,21 +114,100 @@ public record AgentOptions(
             policy = Optional.of(p.toAbsolutePath());
         }
         if (!jolokia) {
-            for (String k : List.of("host", "port", "user", "password", "policy", "auth")) {
+            for (String k : HTTP_KEYS) {
                 if (given.containsKey(k)) {
                     throw new IllegalArgumentException("jolokia=false serves no HTTP, so " + k + "= does not apply; drop it or jolokia=false");
                 }
             }
         }
+        long answerBudget = given.containsKey("answerBudget") ? parseSize(given.get("answerBudget")) : 0;
         DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
-        boolean trackOrigins = parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false"));
-        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"), dropAccess,
-                trackOrigins);
+        HttpOptions http = http(given);
+        AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
+                answerBudget, dropAccess, http,
+                parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false")));
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
         }
+        if (jolokia && !user.isEmpty() && http.tls().isEmpty() && !http.insecureAuth() && !isLoopback(host)) {
+            throw new IllegalArgumentException("refusing user= and password= over plain HTTP on host=" + host + " (not a loopback address):"
+                    + " every request would carry the password in clear text to anyone on the network path. Give protocol=https with"
+                    + " keystore= and keystorePassword=, or insecureAuth=true to accept that risk");
+        }
         return options;
+    }
+
+    private static HttpOptions http(Map<String, String> given) {
+        int maxConnections = parseCount("maxConnections", given.get("maxConnections"), HttpOptions.DEFAULT_MAX_CONNECTIONS, 10_000);
+        int requestTimeout = parseCount("requestTimeout", given.get("requestTimeout"), HttpOptions.DEFAULT_REQUEST_TIMEOUT_SECONDS, 3600);
+        int idleTimeout = parseCount("idleTimeout", given.get("idleTimeout"), HttpOptions.DEFAULT_IDLE_TIMEOUT_SECONDS, 3600);
+        List<String> origins = new ArrayList<>();
+        if (given.containsKey("allowOrigin")) {
+            for (String o : given.get("allowOrigin").split(ORIGIN_SEPARATOR, -1)) {
+                origins.add(origin(o.trim()));
+            }
+        }
+        String protocol = given.getOrDefault("protocol", "http").trim().toLowerCase(Locale.ROOT);
+        if (!protocol.equals("http") && !protocol.equals("https")) {
+            throw new IllegalArgumentException("protocol='" + given.get("protocol") + "' is not valid; use protocol=http or protocol=https");
+        }
+        boolean clientCerts = parseBoolean("useSslClientAuthentication", given.getOrDefault("useSslClientAuthentication", "false"));
+        Optional<HttpOptions.Tls> tls = Optional.empty();
+        if (protocol.equals("https")) {
+            if (!given.containsKey("keystore") || !given.containsKey("keystorePassword")) {
+                throw new IllegalArgumentException("protocol=https needs keystore=FILE (PKCS12 or JKS, with the server's key) and keystorePassword=");
+            }
+            Path ks = Paths.get(given.get("keystore").trim());
+            if (!Files.isRegularFile(ks) || !Files.isReadable(ks)) {
+                throw new IllegalArgumentException("keystore=" + given.get("keystore") + " is not a readable file; give a PKCS12 or JKS keystore");
+            }
+            tls = Optional.of(new HttpOptions.Tls(ks.toAbsolutePath(), given.get("keystorePassword"), clientCerts));
+        } else {
+            for (String k : List.of("keystore", "keystorePassword", "useSslClientAuthentication")) {
+                if (given.containsKey(k)) {
+                    throw new IllegalArgumentException(k + "= applies to protocol=https only; add protocol=https or drop " + k + "=");
+                }
+            }
+        }
+        boolean insecureAuth = parseBoolean("insecureAuth", given.getOrDefault("insecureAuth", "false"));
+        return new HttpOptions(maxConnections, requestTimeout, idleTimeout, origins, tls, insecureAuth);
+    }
+
+    /** Origins in {@code allowOrigin=} are separated by commas, like options; see {@link #split}. */
+    private static final String ORIGIN_SEPARATOR = "\\n";
+
+    /** A web origin exactly as browsers send it: scheme://host[:port], no path, no wildcard. */
+    private static String origin(String o) {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(o);
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        boolean ok = u != null && ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+                && u.getRawUserInfo() == null && (u.getRawPath() == null || u.getRawPath().isEmpty()) && u.getRawQuery() == null
+                && u.getRawFragment() == null && !o.contains("*");
+        if (!ok) {
+            throw new IllegalArgumentException("allowOrigin='" + o + "' is not a web origin; give scheme://host:port as the browser"
+                    + " sends it in Origin (for instance http://localhost:8080), several separated by commas, no wildcard");
+        }
+        return o;
+    }
+
+    private static int parseCount(String key, String value, int dflt, int max) {
+        if (value == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalArgumentException(key + "='" + value + "' is not valid; use a whole number from 1 to " + max);
     }
 
     /** Whether HTTP basic auth is on. */
@@ -129,7 +220,12 @@ public record AgentOptions(
     public String toString() {
         return "host=" + host + ",port=" + port + ",jolokia=" + jolokia + (user.isEmpty() ? "" : ",user=" + user + ",password=***")
                 + ",readOnly=" + readOnly + policy.map(p -> ",policy=" + p).orElse("") + (authNone ? ",auth=none" : "")
-                + ",dropAccess=" + dropAccess.value() + (trackOrigins ? ",trackOrigins=true" : "");
+                + ",dropAccess=" + dropAccess.value() + (answerBudget > 0 ? ",answerBudget=" + answerBudget : "")
+                + ",maxConnections=" + http.maxConnections() + ",requestTimeout=" + http.requestTimeoutSeconds()
+                + ",idleTimeout=" + http.idleTimeoutSeconds()
+                + (http.allowedOrigins().isEmpty() ? "" : ",allowOrigin=" + String.join(",", http.allowedOrigins()))
+                + http.tls().map(t -> ",protocol=https," + t).orElse("") + (http.insecureAuth() ? ",insecureAuth=true" : "")
+                + (trackOrigins ? ",trackOrigins=true" : "");
     }
 
     private static Map<String, String> split(String text) {
@@ -137,7 +233,13 @@ public record AgentOptions(
         if (text.isBlank()) {
             return out;
         }
+        String last = null;
         for (String part : text.split(",", -1)) {
+            if ("allowOrigin".equals(last) && !part.contains("=") && part.contains("://")) {
+                // allowOrigin=http://a:1,http://b:2: an origin holds no '=', so a part without one continues the list.
+                out.put(last, out.get(last) + "\n" + part);
+                continue;
+            }
             if (part.isBlank()) {
                 throw new IllegalArgumentException("empty option in '" + text + "'; options are key=value separated by commas, keys " + KEYS);
             }
@@ -149,11 +251,32 @@ public record AgentOptions(
             if (!KEYS.contains(key)) {
                 throw new IllegalArgumentException("unknown option '" + key + "'; valid keys are " + KEYS);
             }
+            last = key;
             if (out.put(key, part.substring(eq + 1)) != null) {
                 throw new IllegalArgumentException("option '" + key + "' given twice");
             }
         }
         return out;
+    }
+
+    /** {@code 32m}, {@code 512k}, {@code 1g} or bytes; at least {@link AnswerBudget#MIN_BYTES}. */
+    private static long parseSize(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : 1L << 30;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Math.multiplyExact(Long.parseLong(v), unit);
+            if (n >= AnswerBudget.MIN_BYTES) {
+                return n;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalArgumentException("answerBudget='" + value + "' is not a size of at least "
+                + (AnswerBudget.MIN_BYTES >> 10) + "k; give bytes or a number with k, m or g, e.g. answerBudget=32m");
     }
 
     private static int parsePort(String value) {

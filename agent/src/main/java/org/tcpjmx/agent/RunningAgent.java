@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
 import org.tcpjmx.agent.origins.OriginTracking;
+import org.tcpjmx.jmx.AnswerBudget;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
 import org.tcpjmx.model.Backend;
@@ -55,6 +56,9 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
 
     /** Starts the agent; {@code inst}, when given, lets it track origins ({@link OriginTracking}). */
     static RunningAgent start(AgentOptions options, MBeanServer server, Optional<Instrumentation> inst) {
+        if (options.jolokia()) {
+            requireHttpServerModule(); // before anything is registered, and before Jolokia's classes load
+        }
         // auto: netlink, falling back to /proc when netlink (or JNA) is unavailable; or tcpjmx.backend as set.
         TcpPlatform platform = openWithoutLdconfig();
         String backendDetail = platform.backendDetail();
@@ -67,8 +71,9 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
         MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
         OriginTracking origins = new OriginTracking(inst);
-        TcpJmx.Registration registration = TcpJmx.register(server, dropServer,
-                jmxOptions(platform, options.readOnly(), management).withOrigins(origins));
+        TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management)
+                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults())
+                .withOrigins(origins));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {
@@ -272,6 +277,20 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         }
         System.setProperty(AgentProperties.STATUS, AgentProperties.STOPPED + ": detached");
         announce("detached; MBeans unregistered" + (endpoint.isPresent() ? ", Jolokia stopped" : ""));
+    }
+
+    /**
+     * A modular application (started with {@code -m}) resolves only the modules its graph needs, and
+     * the agent cannot add one to a running JVM's boot layer: without {@code jdk.httpserver}, Jolokia's
+     * server classes are missing and the agent would fail with a bare NoClassDefFoundError.
+     */
+    private static void requireHttpServerModule() {
+        if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
+            throw new IllegalStateException("this JVM's module graph has no jdk.httpserver, which the agent's Jolokia"
+                    + " endpoint needs (a modular application started with -m resolves only what it requires): start it with"
+                    + " --add-modules jdk.httpserver, or load the agent with jolokia=false (MBeans only, for JConsole and"
+                    + " VisualVM)");
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,12 +83,40 @@ class AgentOptionsTest {
     }
 
     @Test
+    void aPasswordOverPlainHttpOffLoopbackIsRefusedUnlessTheRiskIsAcceptedAndTheErrorSaysSo() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host=0.0.0.0,user=a,password=b"));
+        assertTrue(e.getMessage().contains("clear text") && e.getMessage().contains("protocol=https") && e.getMessage().contains("insecureAuth=true"),
+                e.getMessage());
+        assertTrue(AgentOptions.parse("host=127.0.0.1,user=a,password=b").authenticated(), "loopback: no one on the path");
+        assertTrue(AgentOptions.parse("host=0.0.0.0,user=a,password=b,insecureAuth=true").http().insecureAuth());
+        IllegalArgumentException noStore = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("protocol=https"));
+        assertTrue(noStore.getMessage().contains("keystore="), noStore.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("keystore=/nonexistent"));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("protocol=ftp"));
+    }
+
+    @Test
+    void httpLimitsAndOriginsAreParsedAndBadOnesNamed() {
+        AgentOptions o = AgentOptions.parse("maxConnections=5,requestTimeout=2,idleTimeout=3,allowOrigin=http://localhost:8080,https://h.example:8443,readOnly=true");
+        assertEquals(5, o.http().maxConnections());
+        assertEquals(2, o.http().requestTimeoutSeconds());
+        assertEquals(3, o.http().idleTimeoutSeconds());
+        assertEquals(List.of("http://localhost:8080", "https://h.example:8443"), o.http().allowedOrigins());
+        assertTrue(o.readOnly());
+        for (String bad : List.of("maxConnections=0", "idleTimeout=-1", "requestTimeout=x", "allowOrigin=*", "allowOrigin=http://h/path",
+                "allowOrigin=localhost:8080")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad), bad);
+            assertTrue(e.getMessage().contains(bad.substring(0, bad.indexOf('='))), e.getMessage());
+        }
+    }
+
+    @Test
     void aNonLoopbackAddressWithoutAuthIsRefusedUnlessAuthNoneIsExplicit() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host=0.0.0.0"));
         assertTrue(e.getMessage().contains("host=0.0.0.0") && e.getMessage().contains("auth=none"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("host=::"));
         assertTrue(AgentOptions.parse("host=0.0.0.0,auth=none").authNone());
-        assertTrue(AgentOptions.parse("host=0.0.0.0,user=a,password=b").authenticated());
+        assertTrue(AgentOptions.parse("host=0.0.0.0,user=a,password=b,insecureAuth=true").authenticated());
         assertEquals("localhost", AgentOptions.parse("host=localhost").host());
     }
 
@@ -103,5 +132,18 @@ class AgentOptionsTest {
         String shown = AgentOptions.parse("user=ops,password=s3cret").toString();
         assertFalse(shown.contains("s3cret"), shown);
         assertTrue(shown.contains("user=ops"), shown);
+    }
+
+    @Test
+    void answerBudgetTakesASizeAndRefusesNonsenseNamingIt() {
+        assertEquals(32L << 20, AgentOptions.parse("answerBudget=32m").answerBudget());
+        assertEquals(512L << 10, AgentOptions.parse("answerBudget=512K").answerBudget());
+        assertEquals(1L << 30, AgentOptions.parse("answerBudget=1g").answerBudget());
+        assertEquals(0, AgentOptions.defaults().answerBudget(), "0: 10% of the heap, at most 64 MiB");
+        for (String bad : new String[] {"lots", "-5m", "1k", "", "9999999999g"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AgentOptions.parse("answerBudget=" + bad));
+            assertTrue(e.getMessage().startsWith("answerBudget='" + bad + "' is not a size of at least 64k"), e.getMessage());
+        }
     }
 }

@@ -76,16 +76,21 @@ class RunningAgentTest {
         assertEquals(405, write.status(), write.body());
     }
 
+    /** Refused the way Jolokia refuses: HTTP 200 with status 403 inside, which a web console does not take for bad credentials. */
+    private static void assertRefusedOrigin(Answer a) {
+        assertEquals(200, a.status(), a.body());
+        assertEquals(403, a.jolokiaStatus(), a.body());
+        assertTrue(a.body().contains("allowOrigin="), a.body());
+        assertFalse(a.headers().containsKey("access-control-allow-origin"), a.headers().toString());
+    }
+
     @Test
     void browserOriginsAreRefused() {
         agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
         String url = agent.jolokiaUrl();
-        Answer fromPage = Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://evil.example");
-        assertEquals(403, fromPage.status(), fromPage.body());
-        Answer posted = Http.post(url, Http.read("org.tcpjmx:type=States", "Total"), "Origin", "http://evil.example");
-        assertEquals(403, posted.status(), posted.body());
-        Answer referred = Http.get(url + "read/org.tcpjmx:type=States/Total", "Referer", "http://evil.example/page.html");
-        assertEquals(403, referred.status(), referred.body());
+        assertRefusedOrigin(Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://evil.example"));
+        assertRefusedOrigin(Http.post(url, Http.read("org.tcpjmx:type=States", "Total"), "Origin", "http://evil.example"));
+        assertRefusedOrigin(Http.get(url + "read/org.tcpjmx:type=States/Total", "Referer", "http://evil.example/page.html"));
         Answer plain = Http.get(url + "read/org.tcpjmx:type=States/Total");
         assertEquals(200, plain.jolokiaStatus(), plain.body());
         assertFalse(plain.headers().containsKey("access-control-allow-origin"), plain.headers().toString());
@@ -118,24 +123,94 @@ class RunningAgentTest {
         Answer console = Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://console.example:9000");
         assertEquals(200, console.jolokiaStatus(), console.body());
         assertEquals(List.of("http://console.example:9000"), console.headers().get("access-control-allow-origin"));
-        assertEquals(403, Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://evil.example").status());
+        assertRefusedOrigin(Http.get(url + "read/org.tcpjmx:type=States/Total", "Origin", "http://evil.example"));
+        // A Referer without Origin from the listed origin passes the agent's filter and Jolokia's own check alike.
+        Answer referred = Http.get(url + "read/org.tcpjmx:type=States/Total", "Referer", "http://console.example:9000/hawtio/jmx");
+        assertEquals(200, referred.jolokiaStatus(), referred.body());
+        assertRefusedOrigin(Http.get(url + "read/org.tcpjmx:type=States/Total", "Referer", "http://console.example:9001/hawtio/jmx"));
     }
 
     @Test
-    void bulkDropsSpareTheConnectionsToTheAgentsOwnPort() {
+    void allowOriginAdmitsTheListedWebConsolesWithoutAPolicyFile() {
+        agent = RunningAgent.start(AgentOptions.parse("port=0,allowOrigin=http://localhost:8080,http://127.0.0.1:9090,https://console.example"), SERVER);
+        String url = agent.jolokiaUrl();
+        for (String origin : List.of("http://localhost:8080", "http://127.0.0.1:9090")) {
+            Answer a = Http.post(url, Http.read("org.tcpjmx:type=States", "Total"), "Origin", origin);
+            assertEquals(200, a.jolokiaStatus(), origin + ": " + a.body());
+            assertEquals(List.of(origin), a.headers().get("access-control-allow-origin"), origin);
+            Answer referred = Http.get(url + "read/org.tcpjmx:type=States/Total", "Referer", origin + "/hawtio/jmx/attributes?nid=root");
+            assertEquals(200, referred.jolokiaStatus(), origin + " as Referer: " + referred.body());
+        }
+        assertRefusedOrigin(Http.post(url, Http.read("org.tcpjmx:type=States", "Total"), "Origin", "http://localhost:8081"));
+        // Pinned Jolokia 2.4 behaviour: a page served over https is not answered over plain HTTP, even when listed.
+        Answer secure = Http.post(url, Http.read("org.tcpjmx:type=States", "Total"), "Origin", "https://console.example");
+        assertEquals(403, secure.jolokiaStatus(), secure.body());
+        assertTrue(secure.body().contains("should not be processed over HTTP"), secure.body());
+        // Still only org.tcpjmx, and exec still only by POST, for an admitted origin.
+        Answer other = Http.get(url + "read/java.lang:type=Runtime/Name", "Origin", "http://localhost:8080");
+        assertEquals(403, other.jolokiaStatus(), other.body());
+    }
+
+    /** An MBean that answers with who is asking, as the drop audit lines see it. */
+    public interface RequesterProbeMBean {
+        String getRequester();
+    }
+
+    public static final class RequesterProbe implements RequesterProbeMBean {
+        @Override
+        public String getRequester() {
+            return org.tcpjmx.jmx.CurrentRequester.get().describe();
+        }
+    }
+
+    @Test
+    void everyJolokiaRequestRunsAsItsUserOrAnonymousAndItsClientAddressAndPort() throws Exception {
+        ObjectName probe = new ObjectName("org.tcpjmx:type=RequesterProbe");
+        SERVER.registerMBean(new RequesterProbe(), probe);
+        try {
+            agent = RunningAgent.start(AgentOptions.parse("port=0,user=ops,password=s3cret"), SERVER);
+            String url = agent.jolokiaUrl();
+            Answer get = Http.get(url + "read/" + probe + "/Requester", Http.basic("ops", "s3cret"));
+            assertTrue(String.valueOf(get.value()).matches("jolokia user=ops from 127\\.0\\.0\\.1:\\d+"), get.body());
+            Answer post = Http.post(url, Http.read(probe.toString(), "Requester"), Http.basic("ops", "s3cret"));
+            assertTrue(String.valueOf(post.value()).matches("jolokia user=ops from 127\\.0\\.0\\.1:\\d+"), post.body());
+            agent.close();
+            agent = null;
+            agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
+            Answer anonymous = Http.get(agent.jolokiaUrl() + "read/" + probe + "/Requester");
+            assertTrue(String.valueOf(anonymous.value()).matches("jolokia anonymous from 127\\.0\\.0\\.1:\\d+"), anonymous.body());
+            assertEquals("jmx-local in-process caller", SERVER.getAttribute(probe, "Requester"), "outside a request: nobody's");
+        } finally {
+            SERVER.unregisterMBean(probe);
+        }
+    }
+
+    @Test
+    void bulkDropsSpareBothEndsOfTheConnectionsToTheAgentsOwnPort() {
         agent = RunningAgent.start(AgentOptions.parse("port=0"), SERVER);
         String url = agent.jolokiaUrl();
         int port = java.net.URI.create(url).getPort();
-        Answer drop = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "src 127.0.0.1:" + port, false));
+        // Both ends of every connection to the agent's listener (127.0.0.1:port), and nothing else.
+        String ours = "(sport = :" + port + " and src 127.0.0.1) or (dport = :" + port + " and dst 127.0.0.1)";
+        Answer drop = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", ours, false));
         assertEquals(200, drop.jolokiaStatus(), drop.body());
         Map<?, ?> report = (Map<?, ?>) drop.value();
         assertEquals(0L, ((Number) report.get("dropped")).longValue(), drop.body());
+        assertEquals(0L, ((Number) report.get("failed")).longValue(), "spared is no failure: " + drop.body());
         List<?> outcomes = (List<?>) report.get("outcomes");
-        assertFalse(outcomes.isEmpty(), "the connection carrying the request is selected, and spared: " + drop.body());
+        boolean serverEnd = false;
+        boolean clientEnd = false;
         for (Object o : outcomes) {
-            assertEquals("REFUSED", ((Map<?, ?>) o).get("status"), drop.body());
+            Map<?, ?> outcome = (Map<?, ?>) o;
+            assertEquals("REFUSED", outcome.get("status"), drop.body());
+            // "LADDR LPORT FADDR FPORT", as tcpdrop takes it.
+            String[] tuple = String.valueOf(outcome.get("connection")).split(" ");
+            assertEquals(4, tuple.length, drop.body());
+            serverEnd |= tuple[1].equals(Integer.toString(port));
+            clientEnd |= tuple[3].equals(Integer.toString(port));
         }
-        Answer list = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", "src 127.0.0.1:" + port, true));
+        assertTrue(serverEnd && clientEnd, "both ends of the connection carrying the request are selected, and spared: " + drop.body());
+        Answer list = Http.post(url, Http.exec("org.tcpjmx:type=Drop", "dropMatching", ours, true));
         assertEquals(List.of(), ((Map<?, ?>) list.value()).get("commands"), "never listed, so -l | sh cannot cut them: " + list.body());
         assertEquals(200, Http.get(url + "read/org.tcpjmx:type=Agent/ProtectedEndpoints").jolokiaStatus());
     }

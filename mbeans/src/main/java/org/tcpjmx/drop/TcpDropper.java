@@ -258,6 +258,31 @@ public final class TcpDropper {
     }
 
     /**
+     * The connections a bulk drop of {@code filter} would act on, as they are now: listeners and
+     * protected connections left out. For the rebalance engine, which selects among them.
+     */
+    List<TcpConnection> droppable(Filter filter) {
+        List<TcpConnection> out = new ArrayList<>();
+        for (TcpConnection row : platform.connections(new Filter.And(NOT_LISTENING, filter), false)) {
+            if (!protectedConnection.test(row)) {
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Drops one row selected a while ago, looking it up again first (its id is fresh, and one gone
+     * meanwhile is NOT_FOUND), and audits the outcome at once: the rebalance engine's one drop.
+     */
+    DropOutcome dropAudited(TcpConnection row) {
+        DropOutcome o = destroyer.lookUpAndDrop(row).orElseGet(
+                () -> DropOutcomes.of(row, DropStatus.NOT_FOUND, NO_SUCH_CONNECTION));
+        DropAuditLog.outcomes(List.of(o), requester);
+        return o;
+    }
+
+    /**
      * The filter {@code tcpdrop -s STATE} selects by.
      *
      * @throws IllegalArgumentException for null, LISTEN or CLOSED, listing the valid states

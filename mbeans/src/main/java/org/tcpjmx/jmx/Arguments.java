@@ -29,6 +29,11 @@ public final class Arguments {
         return ((Number) required(name)).intValue();
     }
 
+    /** A Double argument; an integral number (JConsole's "1") is taken as it is. */
+    public double decimal(String name) {
+        return ((Number) required(name)).doubleValue();
+    }
+
     /** A Boolean argument. */
     public boolean bool(String name) {
         return (Boolean) required(name);

@@ -32,6 +32,16 @@ final class ConnectionRows {
     static final long UNKNOWN = -1;
     /** Between the frames of {@code originStack}. */
     static final String STACK_SEPARATOR = " <- ";
+    /**
+     * Heap one row costs until its answer has left the JVM, as the answer budget counts it: the
+     * row's CompositeData, the model row behind it, and Jolokia's JSON object and text of it while
+     * it serializes the answer. About 7 kB on average for a whole table; MemoryBudgetIT saw the
+     * peak of a full budget of answers in flight at 1.4 times 8 KiB a row (growing text buffers,
+     * G1's humongous regions), hence 12 KiB.
+     */
+    static final long ROW_BYTES = 12 << 10;
+    /** The same for a row with the tcp_info figures (32 more numbers). */
+    static final long ROW_WITH_INFO_BYTES = 24 << 10;
 
     private record Item(String name, String description, OpenType<?> type) {
     }
@@ -124,6 +134,11 @@ final class ConnectionRows {
     static final ArrayType<CompositeData[]> TABLE_WITH_PROCESS;
     static final ArrayType<CompositeData[]> TABLE;
     static final ArrayType<CompositeData[]> TABLE_WITH_INFO;
+    /** A page of rows and the cursor of the next page. */
+    static final CompositeType PAGE;
+    /** A page of rows with tcp_info. */
+    static final CompositeType PAGE_WITH_INFO;
+    private static final String[] PAGE_ITEMS = {"rows", "next", "remaining"};
 
     static {
         List<String> names = new ArrayList<>();
@@ -185,12 +200,32 @@ final class ConnectionRows {
                     descriptions.toArray(new String[0]), types.toArray(new OpenType<?>[0]));
             TABLE = ArrayType.getArrayType(ROW);
             TABLE_WITH_INFO = ArrayType.getArrayType(ROW_WITH_INFO);
+            PAGE = pageType("org.tcpjmx.ConnectionPage", TABLE);
+            PAGE_WITH_INFO = pageType("org.tcpjmx.ConnectionPageWithInfo", TABLE_WITH_INFO);
         } catch (OpenDataException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private ConnectionRows() {
+    }
+
+    private static CompositeType pageType(String name, ArrayType<CompositeData[]> table) throws OpenDataException {
+        return new CompositeType(name, "One page of the TCP table in paging order (socket cookie, then 4-tuple)",
+                PAGE_ITEMS, new String[] {
+                    "The rows of this page, in paging order",
+                    "The cursor of the next page: pass it as 'after'; empty when this page is the last",
+                    "Sockets matching the filter after the cursor at the time of this page, this page's rows included"},
+                new OpenType<?>[] {table, SimpleType.STRING, SimpleType.LONG});
+    }
+
+    /** A page as its open type. */
+    static CompositeData page(boolean withInfo, CompositeData[] rows, String next, long remaining) {
+        try {
+            return new CompositeDataSupport(withInfo ? PAGE_WITH_INFO : PAGE, PAGE_ITEMS, new Object[] {rows, next, remaining});
+        } catch (OpenDataException e) {
+            throw new IllegalStateException("connection page does not fit its open type: " + e.getMessage(), e);
+        }
     }
 
     /** The row of a connection. */

@@ -35,7 +35,8 @@ final class DropReportType {
                         "With listOnly (tcpdrop -l): one 'tcpdrop LADDR LPORT FADDR FPORT' line per match; else empty",
                         "One message per connection not dropped",
                         "One entry per connection attempted, and one (REFUSED) per protected connection skipped;"
-                            + " empty with listOnly"},
+                            + " empty with listOnly. Past what the answer budget holds the rest are left out and"
+                            + " the last error line says how many"},
                     new OpenType<?>[] {SimpleType.INTEGER, SimpleType.INTEGER, SimpleType.INTEGER,
                         ArrayType.getArrayType(SimpleType.STRING), ArrayType.getArrayType(SimpleType.STRING),
                         ArrayType.getArrayType(OUTCOME)});
@@ -47,8 +48,22 @@ final class DropReportType {
     private DropReportType() {
     }
 
-    static CompositeData of(DropReport r) {
-        CompositeData[] outcomes = new CompositeData[r.outcomes().size()];
+    /**
+     * The report as its open type, with at most {@code maxEntries} outcomes and errors; when some are
+     * left out, a last error line says how many (the counts stay whole).
+     */
+    static CompositeData of(DropReport r, int maxEntries) {
+        CompositeData[] outcomes = new CompositeData[Math.min(maxEntries, r.outcomes().size())];
+        int errorsKept = Math.min(maxEntries, r.errors().size());
+        String[] errors = new String[errorsKept + (errorsKept < r.errors().size() || outcomes.length < r.outcomes().size() ? 1 : 0)];
+        for (int i = 0; i < errorsKept; i++) {
+            errors[i] = r.errors().get(i);
+        }
+        if (errors.length > errorsKept) {
+            errors[errorsKept] = (r.outcomes().size() - outcomes.length) + " outcomes and " + (r.errors().size() - errorsKept)
+                    + " errors are left out of this answer to keep it within the answer budget; matched, dropped and"
+                    + " failed count them all, and the audit log has every line";
+        }
         try {
             for (int i = 0; i < outcomes.length; i++) {
                 DropOutcome o = r.outcomes().get(i);
@@ -56,7 +71,7 @@ final class DropReportType {
                         new Object[] {o.tuple(), o.state(), o.status().name(), o.message()});
             }
             return new CompositeDataSupport(REPORT, REPORT_ITEMS, new Object[] {r.matched(), r.dropped(), r.failed(),
-                r.commands().toArray(new String[0]), r.errors().toArray(new String[0]), outcomes});
+                r.commands().toArray(new String[0]), errors, outcomes});
         } catch (OpenDataException e) {
             throw new IllegalStateException("drop report does not fit its open type: " + e.getMessage(), e);
         }

@@ -34,6 +34,10 @@ final class IntegralValues {
         if (SimpleType.SHORT.equals(type)) {
             return Optional.of((short) within(v, Short.MIN_VALUE, Short.MAX_VALUE, what));
         }
+        if (SimpleType.DOUBLE.equals(type)) {
+            // A rebalance fraction of 1 typed as "1".
+            return Optional.of((double) v);
+        }
         if (SimpleType.BYTE.equals(type)) {
             return Optional.of((byte) within(v, Byte.MIN_VALUE, Byte.MAX_VALUE, what));
         }

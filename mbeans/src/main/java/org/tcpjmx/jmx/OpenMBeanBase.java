@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
  *     it to clients wrapped in a {@link javax.management.RuntimeMBeanException}, which Jolokia
  *     answers with HTTP 400 and the message;</li>
  * <li>refusals (a read-only agent): {@link SecurityException}, Jolokia's 403;</li>
+ * <li>busy (no turn or room in the answer budget in time):
+ *     {@link java.util.concurrent.RejectedExecutionException} whose message starts with "busy:";</li>
  * <li>anything else (a netlink failure, an unreadable file): {@link IllegalStateException} whose
  *     message says what failed and why, the full trace going to the log only.</li>
  * </ul>
@@ -244,6 +247,9 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         if (SimpleType.BOOLEAN.equals(t)) {
             return "boolean";
         }
+        if (SimpleType.DOUBLE.equals(t)) {
+            return "double";
+        }
         return "";
     }
 
@@ -274,6 +280,11 @@ public abstract class OpenMBeanBase implements DynamicMBean {
         }
         if (e instanceof SecurityException) {
             return new SecurityException(e.getMessage());
+        }
+        if (e instanceof RejectedExecutionException) {
+            // Busy (the answer budget's turn or room did not come in time): an answer, not a failure.
+            LOG.debug("{}: {}", what, e.getMessage());
+            return new RejectedExecutionException(e.getMessage());
         }
         LOG.warn("{} failed", what, e);
         boolean plain = e.getMessage() == null || e instanceof NullPointerException || e instanceof ClassCastException

@@ -13,6 +13,7 @@ import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.openmbean.ArrayType;
+import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.CompositeType;
 import javax.management.openmbean.OpenDataException;
@@ -74,17 +75,22 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
     private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
     private final AtomicLong sequence = new AtomicLong();
 
+    /** Heap one {localPort|remoteAddress, state, count} row costs until the answer has left. */
+    static final long COUNT_ROW_BYTES = 1 << 10;
+
+    private final AnswerBudget budget;
     private final OriginLookup origins;
 
-    StatesBean(ObjectName name, TcpPlatform platform) {
-        this(name, platform, OriginLookup.NONE);
+    StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget) {
+        this(name, platform, budget, OriginLookup.NONE);
     }
 
-    StatesBean(ObjectName name, TcpPlatform platform, OriginLookup origins) {
+    StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget, OriginLookup origins) {
         super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
                 + " thresholds on watched counts send notifications");
         this.name = name;
         this.platform = platform;
+        this.budget = budget;
         this.origins = origins;
         this.histograms = new TcpHistograms(platform);
         this.snapshots = new TableSnapshots(histograms, ListeningPortCounts.PORT_LIMIT);
@@ -173,11 +179,14 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
                 HistogramTypes.STATES, a -> HistogramTypes.states(platform.histogram(parse(a))), filter));
         operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state: rows of"
                 + " {localPort, state, count}, ports ascending, zero counts left out", HistogramTypes.PORT_ROWS,
-                a -> HistogramTypes.ports(histograms.byLocalPort(parse(a))), filter));
+                a -> counted("byLocalPort", a, max -> HistogramTypes.ports(histograms.byLocalPort(parse(a), max)), ""),
+                filter));
         operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, for"
                 + " the addresses with the most sockets: rows of {remoteAddress, state, count}; sockets without a peer"
                 + " (listeners) left out", HistogramTypes.ADDRESS_ROWS,
-                a -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"))), filter,
+                a -> counted("byRemoteAddress", a,
+                        max -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"), max)),
+                        ", or keep fewer addresses with top"), filter,
                 new OpenParameter("top", "How many remote addresses to keep, most sockets first; 0 or less: all",
                         SimpleType.INTEGER)));
     }
@@ -194,6 +203,40 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
 
     private Optional<TcpSocketCounters> counters(ReadContext ctx) {
         return ctx.memo("counters", platform::socketCounters);
+    }
+
+    /** Counts into at most this many keys, and returns at most this many rows. */
+    private interface Breakdown {
+        CompositeData[] count(int maxKeys);
+    }
+
+    /**
+     * A breakdown: one dump counted into one counter per distinct port or address (no row per
+     * socket), bounded while it counts: its rows (never more than the sockets matched) are reserved
+     * before counting, and the counting stops, refused, past the rows the budget holds.
+     */
+    private CompositeData[] counted(String what, Arguments a, Breakdown breakdown, String orTop) {
+        String matchedText = a.string("filter").isBlank() ? "every socket" : "'" + a.string("filter") + "'";
+        try (AnswerBudget.Turn turn = budget.turn(what)) {
+            long sockets = platform.histogram(parse(a)).total();
+            long fit = budget.rowsFitting(COUNT_ROW_BYTES);
+            long rows = Math.min(fit, sockets + Math.max(16, sockets / 50));
+            turn.reserve(rows, 0, COUNT_ROW_BYTES, sockets + " sockets match " + matchedText, "");
+            CompositeData[] out;
+            try {
+                out = breakdown.count((int) rows);
+            } catch (TcpHistograms.TooManyKeys e) {
+                throw new IllegalArgumentException(what + ": " + sockets + " sockets match " + matchedText + "; they have more"
+                        + " than " + e.limit() + " distinct keys, over what the answer budget of " + budget + " holds ("
+                        + fit + " rows). Narrow the filter" + orTop);
+            }
+            if (out.length > rows) {
+                throw new IllegalArgumentException(what + ": " + out.length + " rows for " + matchedText + ", over the "
+                        + rows + " the answer budget of " + budget + " holds. Narrow the filter" + orTop);
+            }
+            turn.shrink(out.length, COUNT_ROW_BYTES);
+            return out;
+        }
     }
 
     private static Filter parse(Arguments a) {

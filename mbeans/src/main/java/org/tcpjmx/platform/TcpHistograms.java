@@ -60,9 +60,27 @@ public final class TcpHistograms {
      * {@link TcpState} order, zero counts left out.
      */
     public List<PortCount> byLocalPort(Filter filter) {
+        return byLocalPort(filter, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #byLocalPort(Filter)}, counting at most {@code maxPorts} distinct ports.
+     *
+     * @throws TooManyKeys as soon as one more port shows up, so the counters stay bounded
+     */
+    public List<PortCount> byLocalPort(Filter filter, int maxPorts) {
         Map<Integer, long[]> counts = new TreeMap<>();
-        platform.forEach(filter, false,
-                c -> counts.computeIfAbsent(c.local().port(), p -> new long[STATES])[c.state().ordinal()]++);
+        platform.forEach(filter, false, c -> {
+            long[] byState = counts.get(c.local().port());
+            if (byState == null) {
+                if (counts.size() >= maxPorts) {
+                    throw new TooManyKeys(maxPorts);
+                }
+                byState = new long[STATES];
+                counts.put(c.local().port(), byState);
+            }
+            byState[c.state().ordinal()]++;
+        });
         List<PortCount> out = new ArrayList<>();
         counts.forEach((port, byState) -> {
             for (TcpState s : TcpState.values()) {
@@ -84,10 +102,27 @@ public final class TcpHistograms {
      *     zero counts left out
      */
     public List<AddressCount> byRemoteAddress(Filter filter, int top) {
+        return byRemoteAddress(filter, top, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #byRemoteAddress(Filter, int)}, counting at most {@code maxAddresses} distinct addresses.
+     *
+     * @throws TooManyKeys as soon as one more address shows up, so the counters stay bounded
+     */
+    public List<AddressCount> byRemoteAddress(Filter filter, int top, int maxAddresses) {
         Map<String, long[]> counts = new HashMap<>();
         platform.forEach(filter, false, c -> {
             if (!c.remote().isWildcard()) {
-                counts.computeIfAbsent(c.remote().addressText(), a -> new long[STATES])[c.state().ordinal()]++;
+                long[] byState = counts.get(c.remote().addressText());
+                if (byState == null) {
+                    if (counts.size() >= maxAddresses) {
+                        throw new TooManyKeys(maxAddresses);
+                    }
+                    byState = new long[STATES];
+                    counts.put(c.remote().addressText(), byState);
+                }
+                byState[c.state().ordinal()]++;
             }
         });
         List<Map.Entry<String, long[]>> ranked = new ArrayList<>(counts.entrySet());
@@ -104,6 +139,22 @@ public final class TcpHistograms {
             }
         }
         return out;
+    }
+
+    /** A breakdown met more distinct ports or addresses than it was allowed to count. */
+    public static final class TooManyKeys extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int limit;
+
+        TooManyKeys(int limit) {
+            super("more than " + limit + " distinct keys", null, false, false);
+            this.limit = limit;
+        }
+
+        /** The most keys that were allowed. */
+        public int limit() {
+            return limit;
+        }
     }
 
     /** The state histogram of this JVM's own sockets (filter {@code owned}). */

@@ -47,12 +47,15 @@ class AClientWithoutTcpjmxClassesTest {
                 assertTrue(out.contains("ATTR org.tcpjmx:type=States Histogram {CLOSED=0;CLOSE_WAIT=1;"), out);
                 assertTrue(out.contains("OP org.tcpjmx:type=Connections queryWithInfo[state established, 3] rows=2"), out);
                 assertTrue(out.contains("OP org.tcpjmx:type=Drop dropAll[true] {commands=[tcpdrop "), out);
+                assertTrue(out.contains("OP org.tcpjmx:type=Drop rebalance[state established, 1.0, 0, true] {commands=[tcpdrop "), out);
+                assertTrue(out.contains(";id=;matched=2;"), "a rebalance listing is no job: " + out);
+                assertTrue(out.contains("ATTR org.tcpjmx:type=Drop Jobs rows=0"), out);
                 assertTrue(out.contains("tcpdrop " + p.clientTuple()), out);
                 assertTrue(out.contains("ATTR org.tcpjmx:type=Statistics TcpActiveOpens java.lang.Long:"), out);
                 assertTrue(out.contains("ATTR org.tcpjmx:type=Settings KeepIdle java.lang.Long:"), out);
                 assertTrue(out.contains("BAD dropSpec java.lang.IllegalArgumentException: "), out);
-                assertEquals(5, lines.stream().filter(l -> l.startsWith("OP org.tcpjmx:type=Drop ")).count(),
-                        "the five list-mode drops: " + out);
+                assertEquals(6, lines.stream().filter(l -> l.startsWith("OP org.tcpjmx:type=Drop ")).count(),
+                        "the five list-mode drops and the rebalance listing: " + out);
                 assertTrue(Files.list(emptyDir).findAny().isEmpty(), "the client ran from an empty directory");
             }
         }

@@ -62,7 +62,7 @@ class ListeningPortHistogramsTest {
             // Read with the other attributes (as jmx_exporter and JConsole do): the same rows.
             AttributeList together = jmx.connection.getAttributes(STATES, new String[] {"Histogram", "ByListeningPort"});
             assertEquals(2, together.size());
-            TabularData again = (TabularData) ((Attribute) together.asList().get(1)).getValue();
+            TabularData again = (TabularData) together.asList().get(1).getValue();
             assertEquals(ours, again.get(new Object[] {port}));
         }
     }

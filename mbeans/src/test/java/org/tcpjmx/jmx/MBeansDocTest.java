@@ -88,6 +88,9 @@ class MBeansDocTest {
         if (SimpleType.STRING.equals(t)) {
             return "String";
         }
+        if (SimpleType.DOUBLE.equals(t)) {
+            return "double";
+        }
         return t.getTypeName();
     }
 

@@ -61,6 +61,7 @@ class TcpJmxOverRmiTest {
 
     static {
         OPERATIONS.put(CONNECTIONS, Map.of("query", List.of("filter", "limit"), "queryWithInfo", List.of("filter", "limit"),
+                "queryPage", List.of("filter", "after", "limit"), "queryPageWithInfo", List.of("filter", "after", "limit"),
                 "queryWithProcesses", List.of("filter", "limit")));
         OPERATIONS.put(STATES, Map.of("histogram", List.of("filter"), "byLocalPort", List.of("filter"),
                 "byRemoteAddress", List.of("filter", "top")));
@@ -71,7 +72,8 @@ class TcpJmxOverRmiTest {
                 "dropState", List.of("state", "listOnly"),
                 "dropStack", List.of("stack", "listOnly"),
                 "dropStackState", List.of("stack", "state", "listOnly"),
-                "dropMatching", List.of("filter", "listOnly")));
+                "dropMatching", List.of("filter", "listOnly"),
+                "rebalance", List.of("filter", "fraction", "perSecond", "listOnly"), "cancel", List.of("id")));
         OPERATIONS.put(STATISTICS, Map.of());
         OPERATIONS.put(SETTINGS, Map.of());
     }
@@ -150,7 +152,8 @@ class TcpJmxOverRmiTest {
                 String what = bean.getKey() + "." + op.getName();
                 assertTrue(op.getDescription().length() > 20, what + " is described");
                 assertInstanceOf(OpenType.class, op.getDescriptor().getFieldValue("openType"), what + " returns an open type");
-                int expectedImpact = op.getName().startsWith("drop") ? MBeanOperationInfo.ACTION : MBeanOperationInfo.INFO;
+                int expectedImpact = op.getName().startsWith("drop") || op.getName().equals("rebalance")
+                        || op.getName().equals("cancel") ? MBeanOperationInfo.ACTION : MBeanOperationInfo.INFO;
                 assertEquals(expectedImpact, op.getImpact(), what + " impact");
                 List<String> params = new ArrayList<>();
                 for (MBeanParameterInfo p : op.getSignature()) {

@@ -93,12 +93,12 @@ class KernelFilterAgreementTest {
             if (text.contains("cgroup") && !java.nio.file.Files.isDirectory(java.nio.file.Path.of("/sys/fs/cgroup"))) {
                 continue;
             }
-            Filter both = FilterParser.parse(ours + " and " + text);
+            Filter both = FilterParser.parse(ours + " and ( " + text + " )");
             if (InetDiagBytecode.plan(both).exact()) {
                 inKernel++;
             }
             Set<String> kernel = tuples(NETLINK.connections(both, false));
-            Set<String> java = tuples(NETLINK.connections(FilterParser.parse(ours + " and " + javaOnly(text)), false));
+            Set<String> java = tuples(NETLINK.connections(FilterParser.parse(ours + " and ( " + javaOnly(text) + " )"), false));
             assertEquals(java, kernel, "filter: " + text);
         }
         assertEquals(tuples(NETLINK.connections(FilterParser.parse(ours), false)),

@@ -52,8 +52,13 @@ public final class SsDifferentialScene {
             mixed.add(f.mixed());
         }
         System.out.println("SCENE " + key(platform.connections(Filter.ALL, false)).size());
+        int sceneChanges = 0;
         for (int i = 0; i < filters.size(); i++) {
             String f = filters.get(i);
+            // The scene's TIME_WAIT, FIN_WAIT_2 and SYN_SENT sockets expire after a minute or two: on a
+            // slow machine one may go between ss's dump and ours. A comparison counts only on a scene
+            // that stayed the same from before ss's dump to after ours; otherwise it is made again.
+            Set<String> before = key(platform.connections(Filter.ALL, false));
             Set<String> ss;
             long t0 = System.nanoTime();
             try {
@@ -75,6 +80,15 @@ public final class SsDifferentialScene {
             long t1 = System.nanoTime();
             Set<String> us = key(platform.connections(FilterParser.parse(f), false));
             usNanos += System.nanoTime() - t1;
+            Set<String> after = key(platform.connections(Filter.ALL, false));
+            if (!before.equals(after)) {
+                if (++sceneChanges > 50) {
+                    throw new IllegalStateException("the scene keeps changing under the comparisons");
+                }
+                System.out.println("RESCENE " + f + " | gone " + minus(before, after) + " | new " + minus(after, before));
+                i--;
+                continue;
+            }
             System.out.println((ss.equals(us) ? "AGREE " : "DIFF ") + f + (ss.equals(us) ? "" : " | ss=" + ss + " | us=" + us));
             if (mixed.get(i) != null) {
                 boolean refused;
@@ -92,6 +106,12 @@ public final class SsDifferentialScene {
         for (AutoCloseable c : KEEP) {
             c.close();
         }
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> out = new java.util.TreeSet<>(a);
+        out.removeAll(b);
+        return out;
     }
 
     /** {@code ss -Htna FILTER}, leading state clauses as separate words, the expression as one argument. */

@@ -35,6 +35,8 @@ final class StateFixtures implements AutoCloseable {
         this.family = family;
         // Small receive buffers let a peer fill the window quickly (FIN_WAIT_1, LAST_ACK).
         this.listener = ServerSocketChannel.open(family).socket();
+        // No port an earlier TIME_WAIT holds (the JDK sets SO_REUSEADDR on server sockets).
+        listener.setReuseAddress(false);
         listener.setReceiveBufferSize(4096);
         listener.bind(new InetSocketAddress(address, 0), 50);
         this.port = listener.getLocalPort();
@@ -132,6 +134,7 @@ final class StateFixtures implements AutoCloseable {
     /** A listener of this fixture's family. */
     ServerSocket listen(int backlog) throws IOException {
         ServerSocket l = ServerSocketChannel.open(family).socket();
+        l.setReuseAddress(false);
         l.bind(new InetSocketAddress(address, 0), backlog);
         return track(l);
     }

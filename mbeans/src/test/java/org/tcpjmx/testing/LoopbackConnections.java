@@ -263,6 +263,9 @@ public final class LoopbackConnections implements AutoCloseable {
     public synchronized SocketChannel synSent(Flavor flavor) {
         try {
             ServerSocketChannel full = ServerSocketChannel.open(flavor.family);
+            // Without SO_REUSEADDR (the JDK sets it on server channels) the kernel picks no port that
+            // an earlier connection's TIME_WAIT still holds, which would count as this farm's.
+            full.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false);
             fullListeners.put(full, flavor);
             full.bind(new InetSocketAddress(InetAddress.getByName(flavor.tableAddress()), 0), 1);
             InetSocketAddress target = new InetSocketAddress(flavor.inetAddress(), ((InetSocketAddress) full.getLocalAddress()).getPort());
@@ -467,6 +470,7 @@ public final class LoopbackConnections implements AutoCloseable {
         return listeners.computeIfAbsent(flavor, f -> {
             try {
                 ServerSocketChannel l = ServerSocketChannel.open(f.family);
+                l.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false); // as for the full listener
                 l.bind(new InetSocketAddress(InetAddress.getByName(f.tableAddress()), 0), 64);
                 return l;
             } catch (IOException e) {

@@ -26,7 +26,7 @@ public final class CommandLine {
 
     CommandLine() {
         for (Command c : List.of(new ListCommand(), new AttachCommand(), new DetachCommand(), new StatusCommand(),
-                new TcpdropVerb(), new TableCommand(), new StatesCommand(), new VersionCommand())) {
+                new TcpdropVerb(), new RebalanceCommand(), new TableCommand(), new StatesCommand(), new VersionCommand())) {
             commands.put(c.name(), c);
         }
     }
@@ -106,7 +106,7 @@ public final class CommandLine {
                 sb.append("  ").append(lines[i]).append('\n');
             }
         }
-        sb.append("Remote commands (tcpdrop, table, states, ...) take --url URL, or --pid PID: the agent of that JVM,\n")
+        sb.append("Remote commands (tcpdrop, rebalance, table, states, ...) take --url URL, or --pid PID: the agent of that JVM,\n")
                 .append("wherever it lives (in a container's network namespace: entered as root). With --user USER the\n")
                 .append("password comes from the TCPJMX_PASSWORD environment variable (or --password, visible to ps).\n")
                 .append("Exit status: 0 done, 1 failed, 64 usage error.\n");

@@ -21,13 +21,18 @@ final class JsonOutput {
     }
 
     static void print(Object value, PrintStream out) {
+        out.println(text(value));
+    }
+
+    /** The value as JSON text, keys ordered. */
+    static String text(Object value) {
         StringWriter w = new StringWriter();
         try {
             JSONWriter.serialize(ordered(value), w);
         } catch (IOException e) {
             throw new CommandFailure("cannot write JSON: " + e.getMessage(), e);
         }
-        out.println(w);
+        return w.toString();
     }
 
     static Object ordered(Object value) {

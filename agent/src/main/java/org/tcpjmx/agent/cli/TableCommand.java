@@ -1,5 +1,6 @@
 package org.tcpjmx.agent.cli;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,10 @@ import java.util.Map;
  * it (with {@code -i} the tcp_info figures, as {@code ss -tani}; with {@code -m} socket memory, as
  * {@code ss -tanm}; with {@code -p} the process of each socket, as {@code ss -tanp}), of this host or through a remote agent.
  *
- * <p>Through an agent the answer is built in the target JVM's heap (about 7 kB per row while Jolokia
- * serializes it: 128k rows took 800 MB), so a remote table stops at {@value #REMOTE_LIMIT} rows
- * unless {@code --limit} says otherwise; a filter is the better way to a small answer.
+ * <p>The rows come page by page ({@code queryPage}, in the agent's paging order: socket cookie), each
+ * page printed as it arrives, so neither the agent's heap nor this one ever holds the whole table:
+ * an agent keeps every answer within its answer budget. Through an agent the table stops at
+ * {@value #REMOTE_LIMIT} rows unless {@code --limit} says otherwise ({@code --limit 0}: every row).
  */
 final class TableCommand implements Command {
     private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
@@ -28,7 +30,7 @@ final class TableCommand implements Command {
         return "table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan"
                 + " (-i: tcp_info, -m: memory, -p: processes)\n"
                 + "    FILTER: ss syntax, e.g. state established '( dport = :443 )', plus 'owned', 'stack bbr'\n"
-                + "    --limit N: at most N rows (0: all; through --url the default is " + REMOTE_LIMIT + ")\n";
+                + "    --limit N: at most N rows (0: all, page by page; through --url the default is " + REMOTE_LIMIT + ")\n";
     }
 
     @Override
@@ -62,23 +64,67 @@ final class TableCommand implements Command {
                 filter.add(a);
             }
         }
-        Object rows;
+        boolean more;
         try (MBeanAccess mbeans = remote.open()) {
             if (processes && (info || memory)) {
                 throw new UsageException("-p does not combine with -i or -m: the agent answers processes or tcp_info rows");
             }
-            String operation = processes ? "queryWithProcesses" : info || memory ? "queryWithInfo" : "query";
-            rows = mbeans.exec(CONNECTIONS, operation, String.join(" ", filter), limit);
+            if (processes) {
+                // No pages for -p: the owner scan is one walk of every process; the answer budget bounds it.
+                Object rows = mbeans.exec(CONNECTIONS, "queryWithProcesses", String.join(" ", filter), limit);
+                more = limit > 0 && rowList(rows).size() >= limit;
+                if (json) {
+                    JsonOutput.print(rows, console.out());
+                } else {
+                    TableFormat.print(rowList(rows), false, false, true, console.out());
+                }
+            } else {
+                more = pages(mbeans, String.join(" ", filter), info, memory, limit, json, console.out());
+            }
         }
-        if (limit > 0 && rowList(rows).size() >= limit) {
+        if (more) {
             console.err().println("tcpjmx table: the first " + limit + " rows; --limit 0 shows all, a filter fewer");
         }
-        if (json) {
-            JsonOutput.print(rows, console.out());
-        } else {
-            TableFormat.print(rowList(rows), info, memory, processes, console.out());
-        }
         return ExitStatus.OK;
+    }
+
+    /**
+     * Prints pages until the table or the limit ends.
+     *
+     * @return whether the limit cut the table short
+     */
+    private static boolean pages(MBeanAccess mbeans, String filter, boolean info, boolean memory, int limit, boolean json,
+                                 PrintStream out) {
+        int pageRows = ((Number) mbeans.read(CONNECTIONS, "PageRows")).intValue();
+        String after = "";
+        long printed = 0;
+        if (json) {
+            out.print("[");
+        }
+        while (true) {
+            long wanted = limit > 0 ? Math.min(pageRows, limit - printed) : pageRows;
+            Map<String, Object> page = page(mbeans.exec(CONNECTIONS, info || memory ? "queryPageWithInfo" : "queryPage", filter, after,
+                    (int) wanted));
+            List<Map<String, Object>> rows = rowList(page.get("rows"));
+            if (json) {
+                for (Map<String, Object> r : rows) {
+                    out.print(printed++ == 0 ? "" : ",");
+                    out.print(JsonOutput.text(r));
+                }
+            } else {
+                TableFormat.print(rows, info, memory, false, printed == 0, out);
+                printed += rows.size();
+            }
+            out.flush();
+            after = String.valueOf(page.get("next"));
+            if (after.isEmpty() || (limit > 0 && printed >= limit)) {
+                break;
+            }
+        }
+        if (json) {
+            out.println("]");
+        }
+        return !after.isEmpty();
     }
 
     private static int parseLimit(String value) {
@@ -91,6 +137,14 @@ final class TableCommand implements Command {
             // Falls through to the message.
         }
         throw new UsageException("--limit " + value + " is not a number of rows (0 for all)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> page(Object page) {
+        if (!(page instanceof Map)) {
+            throw new CommandFailure("the Connections MBean answered " + page + " instead of a page of rows");
+        }
+        return (Map<String, Object>) page;
     }
 
     @SuppressWarnings("unchecked")

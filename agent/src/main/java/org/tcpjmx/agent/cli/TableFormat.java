@@ -12,6 +12,9 @@ final class TableFormat {
     private TableFormat() {
     }
 
+    /** Column widths every page starts from, so pages printed one after another mostly line up. */
+    private static final int[] MIN_WIDTH = {10, 6, 6, 21, 21, 0};
+
     static void print(List<Map<String, Object>> rows, boolean info, PrintStream out) {
         print(rows, info, false, out);
     }
@@ -21,6 +24,12 @@ final class TableFormat {
     }
 
     static void print(List<Map<String, Object>> rows, boolean info, boolean memory, boolean processes, PrintStream out) {
+        print(rows, info, memory, processes, true, out);
+    }
+
+    /** One page of rows; the header only when asked (the first page). */
+    static void print(List<Map<String, Object>> rows, boolean info, boolean memory, boolean processes, boolean header,
+                      PrintStream out) {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", processes ? "Process" : ""});
         for (Map<String, Object> r : rows) {
@@ -32,13 +41,13 @@ final class TableFormat {
                 endpoint(text(r, "remoteAddress"), text(r, "remotePort")),
                 processes ? process(r) : ""});
         }
-        int[] width = new int[6];
+        int[] width = MIN_WIDTH.clone();
         for (String[] l : lines) {
             for (int i = 0; i < l.length; i++) {
                 width[i] = Math.max(width[i], l[i].length());
             }
         }
-        for (int n = 0; n < lines.size(); n++) {
+        for (int n = header ? 0 : 1; n < lines.size(); n++) {
             String[] l = lines.get(n);
             String line = String.format("%-" + width[0] + "s %" + width[1] + "s %" + width[2] + "s %" + width[3] + "s %-"
                     + width[4] + "s %s", (Object[]) l);

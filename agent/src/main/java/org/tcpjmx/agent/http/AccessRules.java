@@ -32,6 +32,22 @@ record AccessRules(boolean readOnly, Optional<Restrictor> policy, List<String> a
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
+    /** The admitted origins, with the rule the filter and the restrictor share. */
+    WebOrigins origins() {
+        return new WebOrigins(allowedOrigins);
+    }
+
+    /** These rules, also admitting {@code extra} origins (the agent's {@code allowOrigin=}). */
+    AccessRules withOrigins(List<String> extra) {
+        List<String> all = new ArrayList<>(allowedOrigins);
+        for (String o : extra) {
+            if (!all.contains(o)) {
+                all.add(o);
+            }
+        }
+        return new AccessRules(readOnly, policy, all, policyFile);
+    }
+
     /**
      * The rules for the agent's options.
      *

@@ -1,46 +1,41 @@
 package org.tcpjmx.agent.http;
 
 import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import org.jolokia.jvmagent.JolokiaServer;
 import org.jolokia.jvmagent.JolokiaServerConfig;
 import org.jolokia.server.core.config.SystemPropertyMode;
 import org.jolokia.service.serializer.JolokiaSerializer;
 import org.tcpjmx.agent.AgentOptions;
+import org.tcpjmx.agent.HttpOptions;
 
 /**
- * Jolokia's HTTP bridge, embedded: a {@link JolokiaServer} on an HTTP server the agent owns, so that
- * its threads are daemons created with the agent's class loader, its contexts carry the agent's
- * filters and authenticator, and detaching stops every one of its threads.
+ * Jolokia's HTTP bridge, embedded: a {@link JolokiaServer} on the agent's own {@link BoundedHttpServer},
+ * so that its threads are daemons created with the agent's class loader, slow and idle clients are
+ * cut off after a bounded time, its contexts carry the agent's filters and authenticator, and
+ * detaching stops every one of its threads. Jolokia is given the server ready-made and never
+ * creates one of its own (its own would be the JDK's, with JVM-global settings).
  */
 public final class JolokiaEndpoint implements AutoCloseable {
     /** Path of the Jolokia context. */
     public static final String CONTEXT = "/jolokia";
-    /** Enough for a few dashboards and the CLI at once; idle threads go away. */
-    private static final int THREADS = 4;
-    private static final int QUEUE = 256;
 
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
+    private final BoundedHttpServer server;
     private final AgentThreadFactory threads;
     private final JolokiaServer jolokia;
     private final String url;
 
-    private JolokiaEndpoint(HttpServer server, ThreadPoolExecutor executor, AgentThreadFactory threads, JolokiaServer jolokia, String url) {
+    private JolokiaEndpoint(BoundedHttpServer server, AgentThreadFactory threads, JolokiaServer jolokia, String url) {
         this.server = server;
-        this.executor = executor;
         this.threads = threads;
         this.jolokia = jolokia;
         this.url = url;
@@ -50,7 +45,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
      * Binds {@code host:port} and serves Jolokia there.
      *
      * @throws IllegalStateException when the port is taken or the address cannot be bound
-     * @throws IllegalArgumentException when the access policy is invalid
+     * @throws IllegalArgumentException when the access policy or the keystore is invalid
      */
     public static JolokiaEndpoint start(AgentOptions options) {
         return start(options, List.of());
@@ -61,27 +56,26 @@ public final class JolokiaEndpoint implements AutoCloseable {
      * MBeanServers no other JMX surface of the JVM reaches (see {@link AgentOnlyServerDetector}).
      */
     public static JolokiaEndpoint start(AgentOptions options, List<MBeanServer> agentOnly) {
-        AccessRules rules = AccessRules.of(options.readOnly(), options.policy());
+        HttpOptions http = options.http();
+        AccessRules rules = AccessRules.of(options.readOnly(), options.policy()).withOrigins(http.allowedOrigins());
         AgentThreadFactory threads = new AgentThreadFactory();
-        HttpServer raw;
+        Optional<Authenticator> auth = options.authenticated()
+                ? Optional.of(new BasicCredentials(options.user(), options.password()))
+                : Optional.empty();
+        HttpLimits limits = new HttpLimits(http.maxConnections(), http.requestTimeoutSeconds() * 1000, http.idleTimeoutSeconds() * 1000,
+                HttpLimits.MAX_REQUEST_BYTES);
+        BoundedHttpServer raw;
         try {
-            raw = HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), 16);
+            ServerSocket listener = http.tls().isPresent() ? TlsListener.open(http.tls().get()) : new ServerSocket();
+            raw = new BoundedHttpServer(listener, new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), limits,
+                    threads, List.of(new RequestGuardFilter(rules.origins()), new RequestScopeFilter(),
+                            new AnswerScopeFilter()), auth);
         } catch (BindException e) {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage()
                     + "); give port= a free port, or port=0 to pick one", e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        // Past 4 running and 256 queued requests the dispatcher serves the next one itself: it stops
-        // accepting meanwhile (back-pressure) instead of dropping an exchange and leaking its socket.
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), threads, new ThreadPoolExecutor.CallerRunsPolicy());
-        executor.allowCoreThreadTimeOut(true);
-        raw.setExecutor(executor);
-        Optional<Authenticator> auth = options.authenticated()
-                ? Optional.of(new BasicCredentials(options.user(), options.password()))
-                : Optional.empty();
-        HttpServer guarded = new GuardedHttpServer(raw, List.of(new RequestGuardFilter(rules.allowedOrigins()), new RequestScopeFilter()), auth);
         JolokiaServer jolokia = null;
         try {
             TcpJmxRestrictor.handOver(rules);
@@ -92,7 +86,7 @@ public final class JolokiaEndpoint implements AutoCloseable {
             ClassLoader previousLoader = current.getContextClassLoader();
             current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
             try {
-                jolokia = new JolokiaServer(guarded, config(options, raw.getAddress()), new Slf4jLogHandler()) {
+                jolokia = new JolokiaServer(raw, config(options, raw.getAddress()), new Slf4jLogHandler()) {
                     {
                         addService(new MBeanServerListenerCleanup());
                         addService(new StrictArgumentSerializer());
@@ -106,23 +100,16 @@ public final class JolokiaEndpoint implements AutoCloseable {
                 AgentOnlyServerDetector.clearHandOver();
                 TcpJmxRestrictor.clearHandOver();
             }
-            // The dispatcher thread inherits daemon status and context loader from the thread starting it.
-            Thread starter = threads.newThread(raw::start);
-            starter.start();
-            starter.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abandon(jolokia, raw, executor);
-            throw new IllegalStateException("interrupted while starting Jolokia", e);
+            raw.start();
         } catch (RuntimeException | LinkageError e) {
-            abandon(jolokia, raw, executor);
+            abandon(jolokia, raw);
             throw e;
         }
         String url = jolokia.getUrl();
-        return new JolokiaEndpoint(raw, executor, threads, jolokia, url.endsWith("/") ? url : url + "/");
+        return new JolokiaEndpoint(raw, threads, jolokia, url.endsWith("/") ? url : url + "/");
     }
 
-    private static void abandon(JolokiaServer jolokia, HttpServer raw, ThreadPoolExecutor executor) {
+    private static void abandon(JolokiaServer jolokia, BoundedHttpServer raw) {
         try {
             if (jolokia != null) {
                 jolokia.stop();
@@ -131,7 +118,6 @@ public final class JolokiaEndpoint implements AutoCloseable {
             // Already failing; the start's exception is the one to report.
         } finally {
             raw.stop(0);
-            executor.shutdownNow();
         }
     }
 
@@ -140,6 +126,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
         c.put("host", options.host());
         c.put("port", Integer.toString(bound.getPort()));
         c.put("agentContext", CONTEXT);
+        // Only for the URL Jolokia reports: the agent's server does the TLS.
+        c.put("protocol", options.http().tls().isPresent() ? "https" : "http");
         c.put("agentId", agentId());
         c.put("restrictorClass", TcpJmxRestrictor.class.getName());
         // The one detector is the agent's own (AgentOnlyServerDetector, found in the agent's jars only).
@@ -170,6 +158,16 @@ public final class JolokiaEndpoint implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** The server Jolokia was handed, for the tests that pin how Jolokia uses it. */
+    BoundedHttpServer server() {
+        return server;
+    }
+
+    /** Connections open now (for tests and the Agent MBean). */
+    public int openConnections() {
+        return server.openConnections();
+    }
+
     /** Stops Jolokia (unregistering its own MBeans), the HTTP server and every thread they used. */
     @Override
     public void close() {
@@ -177,10 +175,8 @@ public final class JolokiaEndpoint implements AutoCloseable {
             jolokia.stop();
         } finally {
             server.stop(0);
-            executor.shutdownNow();
             try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-                threads.awaitEnd(1000);
+                threads.awaitEnd(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

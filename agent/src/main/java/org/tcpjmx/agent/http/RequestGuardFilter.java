@@ -5,10 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -30,22 +28,28 @@ final class RequestGuardFilter extends Filter {
     private static final Set<String> GET_TYPES = Set.of("", "read", "list", "search", "version");
     private static final Set<String> METHODS = Set.of("GET", "POST", "OPTIONS");
 
-    private final List<String> allowedOrigins;
+    private final WebOrigins origins;
 
-    RequestGuardFilter(List<String> allowedOrigins) {
-        this.allowedOrigins = List.copyOf(allowedOrigins);
+    RequestGuardFilter(WebOrigins origins) {
+        this.origins = origins;
     }
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
-            refuse(exchange, 405, "GET, POST", "this HTTP method is not served; use GET to read and POST to exec or write");
+            refuse(exchange, 405, 405, "GET, POST", "this HTTP method is not served; use GET to read and POST to exec or write");
             return;
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (!originAllowed(origin, exchange.getRequestHeaders().getFirst("Referer"))) {
-            refuse(exchange, 403, "", "requests from web pages (Origin or Referer) are refused unless the access policy lists their origin");
+            // A preflight gets 403, which the browser reads as "no". Anything else gets Jolokia's own
+            // answer to a refused request, HTTP 200 with status 403 inside: a web console (hawtio) takes
+            // an HTTP 403 for bad credentials and asks for a password, hiding the real reason.
+            refuse(exchange, method.equals("OPTIONS") ? 403 : 200, 403, "",
+                    "requests from web pages are refused unless their origin (Origin, or the Referer's scheme://host:port) is"
+                    + " listed: give the agent allowOrigin=" + shownOrigin(origin, exchange.getRequestHeaders().getFirst("Referer"))
+                    + " or list it in the access policy's <cors><allow-origin>");
             return;
         }
         if (method.equals("OPTIONS") && origin == null) {
@@ -60,7 +64,7 @@ final class RequestGuardFilter extends Filter {
             String type = requestType(exchange);
             if (!GET_TYPES.contains(type)) {
                 String shown = type.matches("[a-z0-9_-]{1,32}") ? "'" + type + "' requests are" : "this request is";
-                refuse(exchange, 405, "POST", shown + " accepted by POST only: a GET can be sent by any web page."
+                refuse(exchange, 405, 405, "POST", shown + " accepted by POST only: a GET can be sent by any web page."
                         + " Send the JSON request as the body of a POST (jolokia.js: new Jolokia({url, method: \"post\"});"
                         + " curl: -X POST -d '{\"type\":\"" + (shown.startsWith("'") ? type : "exec") + "\",...}')");
                 return;
@@ -79,22 +83,15 @@ final class RequestGuardFilter extends Filter {
         return "tcpjmx: exec and write by POST only, no web page origins";
     }
 
-    /** No header: not a browser. Otherwise the origin (of the Referer's URL, too) must be listed exactly. */
+    /** No header: not a browser. Otherwise the Origin, or the Referer's origin, must be listed exactly. */
     boolean originAllowed(String origin, String referer) {
-        if (origin != null) {
-            // "null" (sandboxed frames, file: pages) names no origin; Jolokia would answer it with a wildcard.
-            return !origin.trim().equals("null") && allowedOrigins.contains(origin.trim());
-        }
-        if (referer != null) {
-            try {
-                URI r = new URI(referer.trim());
-                String o = r.getScheme() + "://" + r.getHost() + (r.getPort() < 0 ? "" : ":" + r.getPort());
-                return r.getScheme() != null && r.getHost() != null && allowedOrigins.contains(o);
-            } catch (URISyntaxException e) {
-                return false;
-            }
-        }
-        return true;
+        return origin != null ? origins.allows(origin) : origins.allows(referer);
+    }
+
+    /** The origin to list, when it is one that can be shown safely in a message. */
+    private static String shownOrigin(String origin, String referer) {
+        String o = origin != null ? origin.trim() : referer == null ? "" : WebOrigins.originOf(referer.trim()).orElse("");
+        return o.matches("https?://[A-Za-z0-9.\\[\\]:_-]{1,200}") ? o : "scheme://host:port";
     }
 
     /** The Jolokia request type of a GET: the first path element after the context, or of the {@code p} parameter. */
@@ -133,14 +130,14 @@ final class RequestGuardFilter extends Filter {
         }
     }
 
-    private static void refuse(HttpExchange exchange, int status, String allow, String message) throws IOException {
+    private static void refuse(HttpExchange exchange, int httpStatus, int status, String allow, String message) throws IOException {
         byte[] body = ("{\"status\":" + status + ",\"error_type\":\"java.lang.SecurityException\",\"error\":\""
                 + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         if (!allow.isEmpty()) {
             exchange.getResponseHeaders().set("Allow", allow);
         }
-        exchange.sendResponseHeaders(status, body.length);
+        exchange.sendResponseHeaders(httpStatus, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -36,6 +36,9 @@ public final class StrictArgumentSerializer extends JolokiaSerializer {
                 case "java.lang.Long":
                 case "long":
                     return whole(value, Long.MIN_VALUE, Long.MAX_VALUE, "a long");
+                case "java.lang.Double":
+                case "double":
+                    return decimal(value);
                 default:
                     break;
             }
@@ -54,6 +57,9 @@ public final class StrictArgumentSerializer extends JolokiaSerializer {
             }
             if (SimpleType.LONG.equals(type)) {
                 return whole(value, Long.MIN_VALUE, Long.MAX_VALUE, "a long");
+            }
+            if (SimpleType.DOUBLE.equals(type)) {
+                return decimal(value);
             }
         }
         return super.deserializeOpenType(type, value);
@@ -94,6 +100,24 @@ public final class StrictArgumentSerializer extends JolokiaSerializer {
             throw new IllegalArgumentException(shown(value) + " is not " + what + " (a whole number from " + min + " to " + max + ")");
         }
         return n.longValue();
+    }
+
+    /**
+     * A double from any JSON number or numeric string: Jolokia's own conversion refuses a JSON
+     * {@code 1} (a Long) for a double, so {@code rebalance(filter, 1, ...)} failed.
+     */
+    static Double decimal(Object value) {
+        if (value instanceof Number) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof String) {
+            try {
+                return Double.valueOf(((String) value).trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(shown(value) + " is not a number");
     }
 
     /** The value as the client sent it, quoted, and cut short if long. */

@@ -95,8 +95,8 @@ public final class TcpJmxRestrictor implements Restrictor {
 
     @Override
     public boolean isOriginAllowed(String origin, boolean onlyWhenStrictCheckingIsEnabled) {
-        // No origin: not a browser (curl, jconsole-like tools, the tcpjmx CLI).
-        return origin == null || rules.allowedOrigins().contains(origin.trim());
+        // Jolokia passes the Origin or, without one, the whole Referer: the same rule as the agent's filter.
+        return rules.origins().allows(origin);
     }
 
     @Override

@@ -45,7 +45,7 @@ class CommandLineTest {
         assertTrue(unknown.err().contains("unknown command 'atach'"), unknown.err());
         Run help = run("help");
         assertEquals(0, help.status());
-        for (String verb : List.of("list", "attach", "detach", "status", "tcpdrop", "table", "states")) {
+        for (String verb : List.of("list", "attach", "detach", "status", "tcpdrop", "rebalance", "table", "states")) {
             assertTrue(help.out().contains("\n  " + verb + " "), verb + " in " + help.out());
         }
         assertEquals(0, run("table", "--help").status());

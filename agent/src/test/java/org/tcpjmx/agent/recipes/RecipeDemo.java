@@ -40,7 +40,12 @@ final class RecipeDemo implements AutoCloseable {
 
     /** Starts {@code java [extra options] -javaagent:tcpjmx-agent.jar=port=0 DemoServer DEMO_ARGS} and waits for its URL. */
     static RecipeDemo start(List<String> extraJvmOptions, String... demoArgs) {
-        List<String> options = new ArrayList<>(List.of("-javaagent:" + JvmProcess.agentJar() + "=port=0"));
+        return startWithAgentOptions("port=0", extraJvmOptions, demoArgs);
+    }
+
+    /** As {@link #start}, with the agent options {@code AGENT_OPTIONS} (e.g. {@code port=0,policy=FILE}). */
+    static RecipeDemo startWithAgentOptions(String agentOptions, List<String> extraJvmOptions, String... demoArgs) {
+        List<String> options = new ArrayList<>(List.of("-javaagent:" + JvmProcess.agentJar() + "=" + agentOptions));
         options.addAll(extraJvmOptions);
         JvmProcess p = JvmProcess.demo(JvmProcess.java(), options, demoArgs);
         try {

@@ -232,6 +232,40 @@ class RecipesIT {
         assertEquals(0, demo.closeWaitOnLeakPort(ours));
     }
 
+    @Test
+    void rebalanceThirdMovesAThirdOfOneClientsConnectionsAway() throws Exception {
+        // Six connections of this test's own, from a peer address nothing else here uses.
+        List<Socket> ours = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Socket s = new Socket();
+                s.bind(new java.net.InetSocketAddress("127.0.0.3", 0));
+                s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), demo.echoPort));
+                ours.add(s);
+            }
+            String filter = "sport = :" + demo.echoPort + " and ( dst 127.0.0.3 or dst ::ffff:127.0.0.3 )";
+            AgentCli.Result r = succeeded(demo.recipe("rebalance-third.sh", filter, "1"));
+            assertTrue(r.out().contains("rebalance-third: 2 connections, 2 a second"), r.toString());
+            assertTrue(r.out().contains("DONE: 2 dropped, 0 gone before their turn, 0 failed, of 2 selected"), r.toString());
+            int reset = 0;
+            for (Socket s : ours) {
+                s.setSoTimeout(200);
+                try {
+                    s.getInputStream().read();
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                } catch (SocketException e) {
+                    reset++;
+                }
+            }
+            assertEquals(2, reset, "round(0.33 x 6) of this client's connections were reset");
+        } finally {
+            for (Socket s : ours) {
+                s.close();
+            }
+        }
+    }
+
     private static String[] concat(String[] head, String... tail) {
         String[] out = new String[head.length + tail.length];
         System.arraycopy(head, 0, out, 0, head.length);

@@ -62,7 +62,7 @@ class RestrictedEnvironmentsIT {
             assertEquals(Boolean.FALSE, agent.get("CapNetAdmin"), agent.toString());
             assertEquals(Boolean.FALSE, agent.get("CanDropOthersSockets"), agent.toString());
             assertEquals("netlink", agent.get("Backend"), agent.toString());
-            assertTrue(List.of((Object[]) capabilities(agent)).toString().contains("only this JVM's own sockets can be dropped"),
+            assertTrue(List.of(capabilities(agent)).toString().contains("only this JVM's own sockets can be dropped"),
                     agent.toString());
             List<String> before = others.snapshot();
 
@@ -131,7 +131,7 @@ class RestrictedEnvironmentsIT {
             String why = (String) agent.get("BackendDetail");
             assertTrue(why.contains(how.equals("jna") ? "Unable to locate JNA native support library" : "--illegal-native-access=deny"), why);
             assertEquals(Boolean.FALSE, agent.get("CanDropOthersSockets"), agent.toString());
-            assertTrue(List.of((Object[]) capabilities(agent)).toString().contains("no socket can be dropped, not even this JVM's own"),
+            assertTrue(List.of(capabilities(agent)).toString().contains("no socket can be dropped, not even this JVM's own"),
                     agent.toString());
 
             Answer rows = Http.post(url, Http.exec(CONNECTIONS, "query", "src 127.0.0.1:" + demoPort, 0));

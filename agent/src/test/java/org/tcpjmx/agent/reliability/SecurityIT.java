@@ -191,7 +191,9 @@ class SecurityIT {
             assertEquals(403, preflight.statusCode(), origin + ": " + preflight.body());
             HttpResponse<String> post = RawHttp.send("POST", url, request(Http.exec(DROP, "dropAll", true)).toJSONString(), "Origin", origin,
                     "Content-Type", "text/plain");
-            assertEquals(403, post.statusCode(), origin + ": " + post.body());
+            // Jolokia's own shape for a refusal (HTTP 200, status 403 inside), which hawtio does not take for bad credentials.
+            assertEquals(200, post.statusCode(), origin + ": " + post.body());
+            assertEquals(403, RawHttp.status(RawHttp.json(post)), origin + ": " + post.body());
             assertFalse(post.headers().firstValue("Access-Control-Allow-Origin").isPresent(), post.headers().map().toString());
         }
         List<HttpResponse<String>> answers = List.of(RawHttp.send("GET", url + "read/" + STATES + "/Total", ""),

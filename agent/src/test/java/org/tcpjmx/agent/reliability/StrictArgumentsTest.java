@@ -65,6 +65,16 @@ class StrictArgumentsTest {
     }
 
     @Test
+    void aRebalanceFractionIsAnyJsonNumber() {
+        assertEquals(1.0, serializer.deserializeOpenType(SimpleType.DOUBLE, 1L), "a JSON 1 (Jolokia alone refuses it)");
+        assertEquals(0.33, serializer.deserializeOpenType(SimpleType.DOUBLE, new BigDecimal("0.33")));
+        assertEquals(0.5, serializer.deserialize("double", " 0.5"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> serializer.deserializeOpenType(SimpleType.DOUBLE, "a third"));
+        assertEquals("'a third' is not a number", e.getMessage());
+    }
+
+    @Test
     void overHttpAMistypedListOnlyIsRefusedAndDropsNothing() throws Exception {
         AutoCloseable agent = AgentEntry.start("port=0");
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());

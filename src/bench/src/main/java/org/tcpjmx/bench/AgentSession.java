@@ -19,7 +19,8 @@ final class AgentSession implements AutoCloseable {
     static final String HISTOGRAM_PATH = "read/org.tcpjmx:type=States/Histogram";
     private static final Pattern URL = Pattern.compile("(http://[^\\s\"']+)");
     private static final Pattern NUMBER_VALUE = Pattern.compile("\"[A-Z_]+\"\\s*:\\s*(\\d+)");
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+    // A read of org.tcpjmx:* at a million sockets on a loaded machine takes tens of seconds.
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
 
     private final ChildJvm target;
     private final HttpClient http;
@@ -28,9 +29,10 @@ final class AgentSession implements AutoCloseable {
     private final double attachMillis;
     private final double urlMillis;
     private final long idleHeapBytes;
+    private final double cpuBeforeAttach;
 
     private AgentSession(ChildJvm target, HttpClient http, URI histogram, double attachMillis, double urlMillis,
-                         long idleHeapBytes) {
+                         long idleHeapBytes, double cpuBeforeAttach) {
         this.target = target;
         this.http = http;
         this.histogram = histogram;
@@ -39,20 +41,23 @@ final class AgentSession implements AutoCloseable {
         this.attachMillis = attachMillis;
         this.urlMillis = urlMillis;
         this.idleHeapBytes = idleHeapBytes;
+        this.cpuBeforeAttach = cpuBeforeAttach;
     }
 
     /**
      * Starts an idle JVM, measures its heap, attaches the agent ({@code java -jar AGENT attach PID
      * port=0}, which prints the Jolokia URL), times until the first histogram answer, lets the agent
-     * settle and measures the heap again.
+     * settle and measures the heap again. With a CPU window, the idle JVM's own CPU is measured over
+     * it first, before the agent is there: the peer of the agent's CPU figures.
      */
-    static AgentSession attach(Path agentJar) throws IOException, InterruptedException {
+    static AgentSession attach(Path agentJar, Duration cpuWindow) throws IOException, InterruptedException {
         ChildJvm target = ChildJvm.startMain("agent-target", List.of("-XX:+UseSerialGC"), FarmWorker.class.getName(),
                 List.of("--pairs", "0"));
         boolean ok = false;
         try {
             target.awaitLine(Duration.ofSeconds(60), "READY");
             long heapBefore = heap(target);
+            double cpuBefore = cpuWindow.isZero() ? Double.NaN : cpuPercent(target.pid(), cpuWindow, Duration.ZERO, null);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             long t0 = System.nanoTime();
@@ -77,7 +82,8 @@ final class AgentSession implements AutoCloseable {
             Thread.sleep(1000);
             long heapAfter = heap(target);
             ok = true;
-            return new AgentSession(target, http, url, (t1 - t0) / 1e6, (tUrl - t0) / 1e6, Math.max(0, heapAfter - heapBefore));
+            return new AgentSession(target, http, url, (t1 - t0) / 1e6, (tUrl - t0) / 1e6, Math.max(0, heapAfter - heapBefore),
+                    cpuBefore);
         } finally {
             if (!ok) {
                 target.close();
@@ -185,6 +191,72 @@ final class AgentSession implements AutoCloseable {
     /** Of {@link #attachMillis()}, the part until the attach command had printed the URL and exited. */
     double urlMillis() {
         return urlMillis;
+    }
+
+    /** The host JVM's CPU over the window before the agent was attached, % of one core; NaN without a window. */
+    double cpuBeforeAttach() {
+        return cpuBeforeAttach;
+    }
+
+    /** The attached JVM's CPU over {@code window}, nothing asked of the agent, % of one core. */
+    double cpuIdle(Duration window) throws IOException, InterruptedException {
+        return cpuPercent(target.pid(), window, Duration.ZERO, null);
+    }
+
+    /**
+     * The attached JVM's CPU over {@code window} with {@code CloseWaitThreshold} set far above any
+     * count (the watcher samples at its default interval and never fires), % of one core. The
+     * threshold is turned off again afterwards.
+     */
+    double cpuWatching(Duration window) throws IOException, InterruptedException {
+        writeStates("CloseWaitThreshold", WATCH_THRESHOLD);
+        try {
+            return cpuPercent(target.pid(), window, Duration.ZERO, null);
+        } finally {
+            writeStates("CloseWaitThreshold", 0);
+        }
+    }
+
+    /** The attached JVM's CPU over {@code window} with a scrape ({@link #SCRAPE_BULK}) every {@code every}, % of one core. */
+    double cpuScraping(Duration window, Duration every) throws IOException, InterruptedException {
+        return cpuPercent(target.pid(), window, every, () -> post(SCRAPE_BULK));
+    }
+
+    /** A request the CPU window repeats. */
+    interface Request {
+        void send() throws IOException, InterruptedException;
+    }
+
+    /** High enough that no host's CLOSE_WAIT count reaches it: the watcher samples but never notifies. */
+    static final long WATCH_THRESHOLD = 1_000_000_000L;
+
+    private static double cpuPercent(long pid, Duration window, Duration every, Request request)
+            throws IOException, InterruptedException {
+        double cpu0 = ProcessCpu.millis(pid);
+        long t0 = System.nanoTime();
+        long end = t0 + window.toNanos();
+        long next = t0;
+        while (true) {
+            long now = System.nanoTime();
+            if (request != null && now >= next && now < end) {
+                request.send();
+                next += every.toNanos();
+                continue;
+            }
+            long until = request == null ? end : Math.min(end, next);
+            if (now >= end) {
+                break;
+            }
+            Thread.sleep(Math.max(1, (until - now) / 1_000_000));
+        }
+        double cpu1 = ProcessCpu.millis(pid);
+        double wall = (System.nanoTime() - t0) / 1e6;
+        return 100 * (cpu1 - cpu0) / wall;
+    }
+
+    private void writeStates(String attribute, long value) throws IOException, InterruptedException {
+        post("{\"type\":\"write\",\"mbean\":\"org.tcpjmx:type=States\",\"attribute\":\"" + attribute + "\",\"value\":"
+                + value + "}");
     }
 
     long idleHeapBytes() {

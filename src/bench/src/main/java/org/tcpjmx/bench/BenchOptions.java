@@ -19,11 +19,12 @@ import java.util.Optional;
  * @param dropRounds how many times each bulk drop runs, each on fresh farm sockets
  * @param drop whether to run the destructive bulk-drop comparison
  * @param oshi whether to time OSHI
+ * @param cpuWindowSeconds how long each CPU figure of the attached agent is measured; 0 skips them
  * @param agentJar the agent jar for the HTTP figures, when there is one
  * @param out where the CSV, JSON and markdown results go
  */
 record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWait, int pairsPerWorker, int dropMax,
-                    int dropRounds, boolean drop, boolean oshi, Optional<Path> agentJar, Path out) {
+                    int dropRounds, boolean drop, boolean oshi, int cpuWindowSeconds, Optional<Path> agentJar, Path out) {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar tcpjmx-bench.jar [options]",
@@ -36,6 +37,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
             "  --drop-rounds N        bulk drops of each kind, each on a fresh farm (default 3)",
             "  --no-drop              skip the bulk-drop comparison",
             "  --no-oshi              skip OSHI",
+            "  --cpu-window SECONDS   window of each agent CPU figure: idle, watching, scraping every 15 s; 0 skips (default 60)",
             "  --agent-jar PATH       agent jar for the HTTP figures (default agent/target/tcpjmx-agent.jar if present)",
             "  --no-agent             skip the HTTP figures",
             "  --out DIR              results directory (default: bench-results beside the bench jar)");
@@ -56,6 +58,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
         boolean drop = true;
         boolean oshi = true;
         boolean agent = true;
+        int cpuWindow = 60;
         Optional<Path> agentJar = Optional.empty();
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -89,6 +92,9 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
                 case "--no-drop":
                     drop = false;
                     break;
+                case "--cpu-window":
+                    cpuWindow = count(value(args, ++i, a), a, 0);
+                    break;
                 case "--no-oshi":
                     oshi = false;
                     break;
@@ -115,7 +121,7 @@ record BenchOptions(List<Integer> sizes, int warmup, int iterations, int timeWai
         } else if (agentJar.isEmpty()) {
             agentJar = defaultAgentJar();
         }
-        return new BenchOptions(sizes, warmup, iterations, timeWait, perWorker, dropMax, dropRounds, drop, oshi, agentJar,
+        return new BenchOptions(sizes, warmup, iterations, timeWait, perWorker, dropMax, dropRounds, drop, oshi, cpuWindow, agentJar,
                 out != null ? out : defaultOut());
     }
 

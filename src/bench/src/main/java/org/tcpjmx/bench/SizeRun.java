@@ -1,6 +1,8 @@
 package org.tcpjmx.bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -181,7 +183,7 @@ final class SizeRun {
         }
         List<Measurement> rows = new ArrayList<>();
         if (options.agentJar().isPresent()) {
-            try (AgentSession agent = AgentSession.attach(options.agentJar().get())) {
+            try (AgentSession agent = AgentSession.attach(options.agentJar().get(), cpuWindow())) {
                 // Sharing off: each request below pays its own walk, so the ratios are one request's cost.
                 agent.setSnapshotMaxAge(0);
                 probes.add(new Probe("http.histogram", "Jolokia GET " + AgentSession.HISTOGRAM_PATH + " (attached JVM)", false,
@@ -201,10 +203,21 @@ final class SizeRun {
                 probes.add(new Probe("http.timewait", "Jolokia GET " + AgentSession.TIME_WAIT_PATH, false,
                         () -> agent.read(AgentSession.TIME_WAIT_PATH)));
                 rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
+                rows.addAll(cpuRows(agent));
                 rows.add(Measurement.timing(size, "agent.attach", "agent attach to first Jolokia answer",
                         Stats.single(agent.attachMillis()), -1, Double.NaN));
                 rows.add(Measurement.timing(size, "agent.attach_cli", "of which: the attach command, until it printed the URL and exited",
                         Stats.single(agent.urlMillis()), -1, Double.NaN));
+                String h = agent.histogramUrl().toString();
+                URI base = URI.create(h.substring(0, h.length() - AgentSession.HISTOGRAM_PATH.length()));
+                rows.add(Measurement.timing(size, "http.small_new_connection", "Jolokia GET " + SmallReads.PATH + ", a new connection each (20 reads)",
+                        Stats.of(SmallReads.newConnections(base, SmallReads.PATH, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.small_keepalive", "Jolokia GET " + SmallReads.PATH + ", 20 reads over one keep-alive connection",
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.PATH, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_new_connection", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), a new connection each (20)",
+                        Stats.of(SmallReads.newConnections(base, SmallReads.VERSION, 20)), -1, Double.NaN));
+                rows.add(Measurement.timing(size, "http.version_keepalive", "Jolokia GET " + SmallReads.VERSION + " (no kernel work), 20 over one keep-alive connection",
+                        Stats.of(SmallReads.keepAlive(base, SmallReads.VERSION, 20)), -1, Double.NaN));
                 rows.add(new Measurement(size, "agent.idle_heap", "agent idle heap in the attached JVM (after GC)",
                         Stats.single(agent.idleHeapBytes() / (double) MIB), "MiB", -1, Double.NaN));
             }
@@ -214,6 +227,37 @@ final class SizeRun {
             rows.addAll(Rounds.run(size, probes, options.warmup(), options.iterations()));
         }
         return rows;
+    }
+
+    private static final Duration SCRAPE_EVERY = Duration.ofSeconds(15);
+
+    private Duration cpuWindow() {
+        return Duration.ofSeconds(options.cpuWindowSeconds());
+    }
+
+    /**
+     * The host JVM's CPU, % of one core, each over the same window: before the agent was attached
+     * (the peer), with the agent idle, with a threshold watched at the default interval, and with a
+     * jmx_exporter-like scrape (every MBean but the row table) every 15 s.
+     */
+    private List<Measurement> cpuRows(AgentSession agent) throws IOException, InterruptedException {
+        if (options.cpuWindowSeconds() == 0) {
+            return List.of();
+        }
+        Duration w = cpuWindow();
+        String per = " over " + w.toSeconds() + " s, % of one core (/proc/PID/stat utime+stime)";
+        List<Measurement> rows = new ArrayList<>();
+        rows.add(cpuRow("cpu.host_before", "host JVM CPU before attach (the peer)" + per, agent.cpuBeforeAttach()));
+        rows.add(cpuRow("cpu.agent_idle", "host JVM CPU, agent attached and idle" + per, agent.cpuIdle(w)));
+        rows.add(cpuRow("cpu.agent_watch", "host JVM CPU, CloseWaitThreshold watched at the default interval" + per,
+                agent.cpuWatching(w)));
+        rows.add(cpuRow("cpu.agent_scrape", "host JVM CPU, bulk read of every MBean but the rows every " + SCRAPE_EVERY.toSeconds()
+                + " s" + per, agent.cpuScraping(w, SCRAPE_EVERY)));
+        return rows;
+    }
+
+    private Measurement cpuRow(String id, String label, double percent) {
+        return new Measurement(size, id, label, Stats.single(percent), "%", -1, Double.NaN);
     }
 
     /** The farm's sockets are all there, as the kernel sees them, before anything is timed. */
@@ -240,6 +284,10 @@ final class SizeRun {
         ratio(t, rows, "bulk drop (drop engine, audit log off) time / ss -K", "drop.ours_quiet", "drop.ss", 1.0, true);
         ratio(t, rows, "bulk drop (platform: dump + destroy) time / ss -K", "drop.platform", "drop.ss", 1.0, true);
         ratio(t, rows, "Jolokia HTTP histogram time / in-process histogram", "http.histogram", "ours.histogram", 1.5, true);
+        find(rows, "http.small_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read over keep-alive, p50 ms", m.value().median(), 2, true)));
+        ratio(t, rows, "small read: keep-alive / new connection", "http.small_keepalive", "http.small_new_connection", 1.0, true);
+        find(rows, "http.version_keepalive").ifPresent(m -> t.add(new TargetCheck(size, "small read without kernel work over keep-alive, p50 ms",
+                m.value().median(), 2, true)));
         ratio(t, rows, "snapshot (histogram, own, ports) time / histogram, in-process", "ours.snapshot", "ours.histogram", 1.2, true);
         ratio(t, rows, "read States (every attribute) / one histogram, over HTTP", "http.states", "http.histogram_exec", 1.2, true);
         ratio(t, rows, "read of every MBean but the row table / one histogram, over HTTP", "http.scrape", "http.histogram_exec", 1.5, true);
@@ -250,6 +298,10 @@ final class SizeRun {
         // What Count and TimeWait add to a bare HTTP round trip (Jolokia's version request).
         beyond(t, rows, "Connections.Count over HTTP beyond the round trip (version), ms", "http.count");
         beyond(t, rows, "States.TimeWait over HTTP beyond the round trip (version), ms", "http.timewait");
+        find(rows, "cpu.agent_idle").ifPresent(m -> t.add(new TargetCheck(size, "host JVM CPU with the agent idle, % of one core",
+                m.value().median(), 1, true)));
+        find(rows, "cpu.agent_watch").ifPresent(m -> t.add(new TargetCheck(size,
+                "host JVM CPU with a threshold watched, % of one core", m.value().median(), 3, true)));
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;

@@ -17,7 +17,8 @@ final class SocketFarm implements AutoCloseable {
     /** Flags that keep many idle workers cheap on a 2-core host. */
     private static final List<String> WORKER_JVM = List.of("-Xmx128m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    // A million sockets: 56 workers build theirs at once on 2 shared cores, and the first waits for all.
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(15);
 
     private final List<ChildJvm> workers;
     private final List<Integer> ports;

@@ -19,6 +19,12 @@ class BenchOptionsTest {
         assertEquals(50000, o.dropMax());
         assertTrue(o.drop() && o.oshi());
         assertFalse(o.agentJar().isPresent());
+        assertEquals(60, o.cpuWindowSeconds());
+    }
+
+    @Test
+    void aCpuWindowOfZeroSkipsTheCpuFigures() {
+        assertEquals(0, BenchOptions.parse("--cpu-window", "0", "--no-agent").cpuWindowSeconds());
     }
 
     @Test
@@ -32,6 +38,7 @@ class BenchOptionsTest {
         assertMessage("'0'", "1 or more", "--iterations", "0");
         assertMessage("--warmup", "needs a value", "--warmup");
         assertMessage("9001", "9000", "--pairs-per-worker", "9001");
+        assertMessage("'-1'", "0 or more", "--cpu-window", "-1");
         assertMessage("'--frobnicate'", "--sizes", "--frobnicate");
         assertMessage("/nonexistent/agent.jar", "not a file", "--agent-jar", "/nonexistent/agent.jar");
     }

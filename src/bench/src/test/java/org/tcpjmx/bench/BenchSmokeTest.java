@@ -25,7 +25,7 @@ class BenchSmokeTest {
     @Test
     void aOneThousandSocketRunProducesEveryRowWithSaneNumbers(@TempDir Path out) throws Exception {
         BenchOptions options = BenchOptions.parse("--sizes", Integer.toString(SIZE), "--iterations", "1", "--warmup", "0",
-                "--drop-rounds", "1", "--out", out.toString());
+                "--drop-rounds", "1", "--cpu-window", "1", "--out", out.toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ResultWriter w = BenchMain.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
 
@@ -43,14 +43,21 @@ class BenchSmokeTest {
                 "drop.ours", "drop.ours_quiet", "drop.platform", "drop.ss"));
         if (options.agentJar().isPresent()) {
             expected.addAll(List.of("http.histogram", "http.histogram_exec", "http.states", "http.scrape", "http.everything",
-                    "http.version", "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap"));
+                    "http.version", "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap",
+                    "cpu.host_before", "cpu.agent_idle", "cpu.agent_watch", "cpu.agent_scrape"));
         }
         assertEquals(expected.stream().sorted().toList(), rows.keySet().stream().sorted().toList(), "rows: " + rows.keySet());
 
         for (String id : expected) {
             double median = Double.parseDouble(rows.get(id)[4]);
             String unit = rows.get(id)[3];
-            assertTrue(unit.equals("MiB") ? median >= 0 && median < 1024 : median > 0 && median < 120_000,
+            // CPU is a share of one core over a window: an idle second may well show 0, never more than every core.
+            boolean sane = switch (unit) {
+                case "MiB" -> median >= 0 && median < 1024;
+                case "%" -> median >= 0 && median <= 100.0 * Runtime.getRuntime().availableProcessors();
+                default -> median > 0 && median < 120_000;
+            };
+            assertTrue(sane,
                     id + " median " + median + " " + unit);
         }
         // Every tool that counts saw at least the farm (other processes' sockets may add to it).
