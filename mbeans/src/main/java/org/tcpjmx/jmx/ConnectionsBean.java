@@ -169,7 +169,8 @@ final class ConnectionsBean extends OpenMBeanBase {
                                 + " sockets between counting (" + matched + ") and reading; ask again, or page with queryPage");
                     }
                     long seen = watcher.firstSeen(c);
-                    rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen));
+                    Optional<SocketOrigin> origin = c.owned() ? origins.originOf(c) : Optional.empty();
+                    rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen, origin) : ConnectionRows.row(c, seen, origin));
                 });
             } catch (LimitReached done) {
                 // The rest of the dump is not wanted: leaving it early spares reading 100k sockets for 10k rows.
