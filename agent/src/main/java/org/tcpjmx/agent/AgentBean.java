@@ -13,7 +13,7 @@ import org.tcpjmx.jmx.OpenMBeanBase;
 
 /**
  * {@code org.tcpjmx:type=Agent}: what the agent is and what it can do here: version, backend,
- * capabilities, where Jolokia listens. Read-only, open types only; an {@link OpenMBeanBase} like
+ * capabilities, where Jolokia listens, origin tracking ({@code TrackOrigins}, the one writable attribute). Open types only; an {@link OpenMBeanBase} like
  * every tcpjmx MBean, so its errors reach clients as theirs do.
  */
 final class AgentBean extends OpenMBeanBase {
@@ -48,6 +48,15 @@ final class AgentBean extends OpenMBeanBase {
                 + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
                 () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
+        attribute(OpenAttribute.writable("TrackOrigins", "Whether the agent records where this JVM opens each TCP socket"
+                + " (connect, accept), for the origin column of Connections rows and Connections.byOrigin (agent option"
+                + " trackOrigins=true). Setting it true retransforms the JDK's socket classes, false restores them and forgets"
+                + " the records; refused, changing nothing, where this JVM cannot retransform", SimpleType.BOOLEAN,
+                ctx -> state.trackOrigins(), v -> state.trackOrigins((Boolean) v)));
+        add("OriginRecords", SimpleType.LONG, "Origin records held now: this JVM's open sockets recorded while TrackOrigins was on",
+                () -> state.originRecords());
+        add("OriginsNotRecorded", SimpleType.LONG, "Sockets that got no origin record because the cap of records was reached",
+                () -> state.originsNotRecorded());
     }
 
     /** What changes while the agent runs, read when an attribute is asked for. */
@@ -67,6 +76,30 @@ final class AgentBean extends OpenMBeanBase {
         /** The entries of {@code OtherJmxBridges}. */
         default List<String> otherJmxBridges() {
             return List.of();
+        }
+
+        /** {@code TrackOrigins}. */
+        default boolean trackOrigins() {
+            return false;
+        }
+
+        /**
+         * Switches origin tracking.
+         *
+         * @throws IllegalStateException when this JVM cannot track origins, saying why; nothing changes
+         */
+        default void trackOrigins(boolean on) {
+            throw new IllegalStateException("origin tracking is not available in this agent");
+        }
+
+        /** {@code OriginRecords}. */
+        default long originRecords() {
+            return 0;
+        }
+
+        /** {@code OriginsNotRecorded}. */
+        default long originsNotRecorded() {
+            return 0;
         }
     }
 

@@ -1,6 +1,8 @@
 package org.tcpjmx.agent;
 
+import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 
 /**
  * The implementation's entry for the bootstrap ({@code org.tcpjmx.agent.boot.AgentBoot}), which calls
@@ -19,6 +21,16 @@ public final class AgentEntry {
      * @throws IllegalStateException when the port is busy or the MBeans are already registered
      */
     public static AutoCloseable start(String options) {
-        return RunningAgent.start(AgentOptions.parse(options), ManagementFactory.getPlatformMBeanServer());
+        return RunningAgent.start(AgentOptions.parse(options), ManagementFactory.getPlatformMBeanServer(), Optional.empty());
+    }
+
+    /**
+     * Starts the agent in this JVM with the JVM's instrumentation (needed for origin tracking).
+     *
+     * @see #start(String)
+     */
+    public static AutoCloseable start(String options, Instrumentation instrumentation) {
+        return RunningAgent.start(AgentOptions.parse(options), ManagementFactory.getPlatformMBeanServer(),
+                Optional.ofNullable(instrumentation));
     }
 }

@@ -29,6 +29,8 @@ import org.tcpjmx.jmx.AnswerBudget;
  *     default (10% of the max heap, at most 64 MiB)
  * @param dropAccess where the drop operations are reachable: only through the agent's own Jolokia
  *     endpoint (default), or through every JMX surface of the JVM
+ * @param trackOrigins whether to record where this JVM's sockets are opened from the start
+ *     ({@code trackOrigins=true}; {@code Agent.TrackOrigins} switches it later)
  * @param http HTTP limits, admitted web origins and HTTPS ({@code maxConnections}, {@code requestTimeout},
  *     {@code idleTimeout}, {@code allowOrigin}, {@code protocol}, {@code keystore}, {@code keystorePassword},
  *     {@code useSslClientAuthentication}, {@code insecureAuth})
@@ -44,7 +46,8 @@ public record AgentOptions(
         boolean authNone,
         long answerBudget,
         DropAccess dropAccess,
-        HttpOptions http) {
+        HttpOptions http,
+        boolean trackOrigins) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -53,7 +56,7 @@ public record AgentOptions(
     /** Every key the agent understands. */
     public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
-            "useSslClientAuthentication", "insecureAuth", "answerBudget");
+            "useSslClientAuthentication", "insecureAuth", "answerBudget", "trackOrigins");
     /** The keys that configure HTTP, meaningless with {@code jolokia=false}. */
     private static final List<String> HTTP_KEYS = List.of("host", "port", "user", "password", "policy", "auth",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
@@ -121,7 +124,8 @@ public record AgentOptions(
         DropAccess dropAccess = DropAccess.parse(given.getOrDefault("dropAccess", DropAccess.AGENT.value()));
         HttpOptions http = http(given);
         AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
-                answerBudget, dropAccess, http);
+                answerBudget, dropAccess, http,
+                parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false")));
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -220,7 +224,8 @@ public record AgentOptions(
                 + ",maxConnections=" + http.maxConnections() + ",requestTimeout=" + http.requestTimeoutSeconds()
                 + ",idleTimeout=" + http.idleTimeoutSeconds()
                 + (http.allowedOrigins().isEmpty() ? "" : ",allowOrigin=" + String.join(",", http.allowedOrigins()))
-                + http.tls().map(t -> ",protocol=https," + t).orElse("") + (http.insecureAuth() ? ",insecureAuth=true" : "");
+                + http.tls().map(t -> ",protocol=https," + t).orElse("") + (http.insecureAuth() ? ",insecureAuth=true" : "")
+                + (trackOrigins ? ",trackOrigins=true" : "");
     }
 
     private static Map<String, String> split(String text) {

@@ -1,5 +1,6 @@
 package org.tcpjmx.agent;
 
+import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.http.JolokiaEndpoint;
+import org.tcpjmx.agent.origins.OriginTracking;
 import org.tcpjmx.jmx.AnswerBudget;
 import org.tcpjmx.jmx.TcpJmx;
 import org.tcpjmx.jmx.TcpJmxOptions;
@@ -34,10 +36,12 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     private final TcpJmx.Registration registration;
     private final Optional<JolokiaEndpoint> endpoint;
     private final JmxBridgeDetector bridges;
+    private final OriginTracking origins;
 
     private RunningAgent(MBeanServer server, AgentOptions options, TcpPlatform platform, String backendDetail,
-            TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint) {
+            TcpJmx.Registration registration, Optional<JolokiaEndpoint> endpoint, OriginTracking origins) {
         this.server = server;
+        this.origins = origins;
         this.bridges = new JmxBridgeDetector(server, JolokiaEndpoint.agentId());
         this.options = options;
         this.platform = platform;
@@ -47,6 +51,11 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     }
 
     static RunningAgent start(AgentOptions options, MBeanServer server) {
+        return start(options, server, Optional.empty());
+    }
+
+    /** Starts the agent; {@code inst}, when given, lets it track origins ({@link OriginTracking}). */
+    static RunningAgent start(AgentOptions options, MBeanServer server, Optional<Instrumentation> inst) {
         if (options.jolokia()) {
             requireHttpServerModule(); // before anything is registered, and before Jolokia's classes load
         }
@@ -61,8 +70,10 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         // dropAccess=agent: the Drop MBean in a server of the agent's own, never registered with
         // MBeanServerFactory (createMBeanServer would be, and other Jolokias serve what it lists).
         MBeanServer dropServer = options.dropAccess() == DropAccess.AGENT ? MBeanServerFactory.newMBeanServer() : server;
+        OriginTracking origins = new OriginTracking(inst);
         TcpJmx.Registration registration = TcpJmx.register(server, dropServer, jmxOptions(platform, options.readOnly(), management)
-                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults()));
+                .withAnswerBudget(options.answerBudget() > 0 ? AnswerBudget.of(options.answerBudget()) : AnswerBudget.defaults())
+                .withOrigins(origins));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
             if (options.jolokia()) {
@@ -70,15 +81,20 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
                 endpoint = Optional.of(e);
                 management.addListener(e.address());
             }
-            RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint);
+            RunningAgent agent = new RunningAgent(server, options, platform, backendDetail, registration, endpoint, origins);
+            if (options.trackOrigins()) {
+                agent.trackOriginsAtStart();
+            }
             HostCapabilities caps = HostCapabilities.probe(platform);
             server.registerMBean(new AgentBean(version(), agent, caps, management), AgentBean.NAME);
             agent.publish(caps);
             return agent;
         } catch (JMException e) {
+            origins.close();
             undo(endpoint, registration);
             throw new IllegalStateException("cannot register " + AgentBean.NAME + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
+            origins.close();
             undo(endpoint, registration);
             throw e;
         }
@@ -102,6 +118,36 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
         } finally {
             System.clearProperty(JNA_SEARCH_PATH);
         }
+    }
+
+    /** trackOrigins=true: refused retransformation is said and the agent runs on without origins. */
+    private void trackOriginsAtStart() {
+        try {
+            origins.track(true);
+        } catch (IllegalStateException e) {
+            System.err.println("tcpjmx-agent: trackOrigins=true: " + e.getMessage());
+            LOG.warn("trackOrigins=true: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean trackOrigins() {
+        return origins.tracking();
+    }
+
+    @Override
+    public void trackOrigins(boolean on) {
+        origins.track(on);
+    }
+
+    @Override
+    public long originRecords() {
+        return origins.records();
+    }
+
+    @Override
+    public long originsNotRecorded() {
+        return origins.notRecorded();
     }
 
     private static void undo(Optional<JolokiaEndpoint> endpoint, TcpJmx.Registration registration) {
@@ -209,6 +255,12 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
     @Override
     public void close() {
         System.clearProperty(AgentProperties.URL);
+        try {
+            // First: the JDK's socket classes go back as they were and the hook lets go of the agent.
+            origins.close();
+        } catch (RuntimeException e) {
+            LOG.warn("origin tracking did not stop cleanly: {}", e.toString());
+        }
         try {
             endpoint.ifPresent(JolokiaEndpoint::close);
         } finally {

@@ -2,6 +2,7 @@ package org.tcpjmx.jmx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.CompositeData;
@@ -12,6 +13,7 @@ import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.model.SocketExtras;
 import org.tcpjmx.model.SocketMemory;
+import org.tcpjmx.model.SocketOrigin;
 import org.tcpjmx.model.SocketOwner;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpInfo;
@@ -28,6 +30,8 @@ import org.tcpjmx.model.TcpInfo;
 final class ConnectionRows {
     /** The value of an unknown number. */
     static final long UNKNOWN = -1;
+    /** Between the frames of {@code originStack}. */
+    static final String STACK_SEPARATOR = " <- ";
     /**
      * Heap one row costs until its answer has left the JVM, as the answer budget counts it: the
      * row's CompositeData, the model row behind it, and Jolokia's JSON object and text of it while
@@ -66,7 +70,12 @@ final class ConnectionRows {
             new Item("backend", "Where the row came from: NETLINK or PROCFS", SimpleType.STRING),
             new Item("firstSeen", "When the watcher first saw this socket (epoch milliseconds; at or before, to one sample"
                     + " interval); -1 unless States.TrackFirstSeen is on and a sample has seen it", SimpleType.LONG),
-            new Item("tcpdrop", "The tcpdrop(8) command line that drops this connection", SimpleType.STRING));
+            new Item("tcpdrop", "The tcpdrop(8) command line that drops this connection", SimpleType.STRING),
+            new Item("origin", "Where this JVM opened the socket: the first application frame of the connect or accept"
+                    + " (Agent.TrackOrigins); empty when unknown: not owned, opened before tracking was on, or by native code",
+                    SimpleType.STRING),
+            new Item("originStack", "The kept frames of the connect or accept, innermost first, separated by '"
+                    + ConnectionRows.STACK_SEPARATOR + "'; empty when origin is", SimpleType.STRING));
 
     private static final List<InfoItem> INFO = List.of(
             new InfoItem("caState", "Congestion-avoidance state (0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss)", TcpInfo::caState),
@@ -221,12 +230,12 @@ final class ConnectionRows {
 
     /** The row of a connection. */
     static CompositeData row(TcpConnection c, long firstSeen) {
-        return composite(ROW, c, firstSeen, false);
+        return row(c, firstSeen, Optional.empty());
     }
 
     /** The row of a connection with its tcp_info figures. */
     static CompositeData rowWithInfo(TcpConnection c, long firstSeen) {
-        return composite(ROW_WITH_INFO, c, firstSeen, true);
+        return rowWithInfo(c, firstSeen, Optional.empty());
     }
 
     /** The row of a connection with the process holding it, if any. */
@@ -245,7 +254,18 @@ final class ConnectionRows {
         }
     }
 
-    private static CompositeData composite(CompositeType type, TcpConnection c, long firstSeen, boolean withInfo) {
+    /** The row of a connection and where this JVM opened it. */
+    static CompositeData row(TcpConnection c, long firstSeen, Optional<SocketOrigin> origin) {
+        return composite(ROW, c, firstSeen, origin, false);
+    }
+
+    /** The row of a connection with its tcp_info figures and where this JVM opened it. */
+    static CompositeData rowWithInfo(TcpConnection c, long firstSeen, Optional<SocketOrigin> origin) {
+        return composite(ROW_WITH_INFO, c, firstSeen, origin, true);
+    }
+
+    private static CompositeData composite(CompositeType type, TcpConnection c, long firstSeen, Optional<SocketOrigin> origin,
+                                           boolean withInfo) {
         int n = BASE.size() + (withInfo ? 1 + INFO.size() + 1 + MEMORY.size() + 4 : 0);
         String[] names = new String[n];
         Object[] values = new Object[n];
@@ -254,7 +274,8 @@ final class ConnectionRows {
             c.local().addressText(), c.local().port(), c.remote().addressText(), c.remote().port(), c.state().name(),
             c.family().name(), c.recvQ(), c.sendQ(), c.uid(), c.inode(), c.owned(), c.stack(), c.ifindex(),
             c.hasCookie() ? c.cookie() : UNKNOWN, c.timer().ssName(), c.timerExpiresMillis(), c.timerRetransmits(),
-            c.backend().name(), firstSeen, c.tcpdropCommand()
+            c.backend().name(), firstSeen, c.tcpdropCommand(), origin.map(SocketOrigin::origin).orElse(""),
+            origin.map(o -> String.join(STACK_SEPARATOR, o.stack())).orElse("")
         };
         for (int i = 0; i < BASE.size(); i++) {
             names[k] = BASE.get(i).name();

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.model.SocketOrigin;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.platform.TcpPlatform;
 
@@ -23,15 +25,21 @@ final class ConnectionsBean extends OpenMBeanBase {
     private final TcpPlatform platform;
     private final StateWatcher watcher;
     private final AnswerBudget budget;
+    private final OriginLookup origins;
     private volatile int rowLimit = DEFAULT_ROW_LIMIT;
 
     ConnectionsBean(TcpPlatform platform, StateWatcher watcher, AnswerBudget budget) {
+        this(platform, watcher, budget, OriginLookup.NONE);
+    }
+
+    ConnectionsBean(TcpPlatform platform, StateWatcher watcher, AnswerBudget budget, OriginLookup origins) {
         super("The TCP table of this host (ss -tan): every socket as a row, queries with ss filters,"
                 + " and the tcpdrop command line of each row. Answers stay within the agent's answer budget ("
                 + budget + " here); queryPage reaches tables of any size");
         this.platform = platform;
         this.watcher = watcher;
         this.budget = budget;
+        this.origins = origins;
 
         attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states, as the kernel counts them"
                 + " (/proc/net/sockstat and sockstat6: inuse of both families plus tw), without walking the table; it"
@@ -87,6 +95,21 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + " holding each (ss -tanp: pid and command). Scans every process's /proc/PID/fd: slow on a big host",
                 ConnectionRows.TABLE_WITH_PROCESS,
                 a -> processTable(a.string("filter"), FilterParser.parse(a.string("filter")), a.integer("limit")), filter, limit));
+        operation(OpenOperation.query("byOrigin", "This JVM's own sockets matching an ss filter, grouped by where this JVM"
+                + " opened them (origin, Agent.TrackOrigins): per group the count per state and the age of the oldest socket,"
+                + " most numerous first; sockets of unknown origin (opened before tracking, or by native code such as Netty's"
+                + " epoll transport) form the group with an empty origin", OriginGroups.TABLE,
+                a -> byOrigin(FilterParser.parse(a.string("filter"))), filter));
+    }
+
+    private CompositeData[] byOrigin(Filter filter) {
+        OriginGroups groups = new OriginGroups();
+        platform.forEach(filter, false, c -> {
+            if (c.owned()) {
+                groups.add(c, origins.originOf(c));
+            }
+        });
+        return groups.top(0, System.currentTimeMillis()).toArray(new CompositeData[0]);
     }
 
     /** Rows with their owning process; each costs its plain row and the row with the process while both live. */
@@ -146,7 +169,8 @@ final class ConnectionsBean extends OpenMBeanBase {
                                 + " sockets between counting (" + matched + ") and reading; ask again, or page with queryPage");
                     }
                     long seen = watcher.firstSeen(c);
-                    rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen));
+                    Optional<SocketOrigin> origin = c.owned() ? origins.originOf(c) : Optional.empty();
+                    rows.add(withInfo ? ConnectionRows.rowWithInfo(c, seen, origin) : ConnectionRows.row(c, seen, origin));
                 });
             } catch (LimitReached done) {
                 // The rest of the dump is not wanted: leaving it early spares reading 100k sockets for 10k rows.
@@ -189,7 +213,8 @@ final class ConnectionsBean extends OpenMBeanBase {
             for (int i = 0; i < rows.length; i++) {
                 TcpConnection c = sorted[i].row();
                 long seen = watcher.firstSeen(c);
-                rows[i] = withInfo ? ConnectionRows.rowWithInfo(c, seen) : ConnectionRows.row(c, seen);
+                Optional<SocketOrigin> origin = c.owned() ? origins.originOf(c) : Optional.empty();
+                rows[i] = withInfo ? ConnectionRows.rowWithInfo(c, seen, origin) : ConnectionRows.row(c, seen, origin);
             }
             String next = remaining[0] > rows.length ? sorted[sorted.length - 1].key().cursor() : "";
             return ConnectionRows.page(withInfo, rows, next, remaining[0]);

@@ -12,6 +12,7 @@ import javax.management.NotificationEmitter;
 import javax.management.NotificationFilter;
 import javax.management.NotificationListener;
 import javax.management.ObjectName;
+import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.CompositeType;
@@ -40,14 +41,19 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
     /** Notification type: a watched count fell back to its threshold or below. */
     static final String THRESHOLD_CLEARED = "org.tcpjmx.threshold.cleared";
     static final CompositeType NOTIFICATION_DATA;
+    /** Origins an OwnCloseWait notification names at most. */
+    static final int TOP_ORIGINS = 5;
 
     static {
         try {
             NOTIFICATION_DATA = new CompositeType("org.tcpjmx.ThresholdCrossing", "A watched count crossing its threshold",
-                    new String[] {"watch", "state", "count", "threshold"},
+                    new String[] {"watch", "state", "count", "threshold", "topOrigins"},
                     new String[] {"What is watched: OwnCloseWait, CloseWait or TimeWait (the threshold attribute without 'Threshold')",
-                        "The TCP state counted", "The count at this sample", "The threshold it crossed"},
-                    new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.LONG});
+                        "The TCP state counted", "The count at this sample", "The threshold it crossed",
+                        "OwnCloseWait exceeded with origin tracking on (Agent.TrackOrigins): the " + TOP_ORIGINS + " most numerous"
+                            + " origins of this JVM's CLOSE_WAIT sockets, one line each (count, states, origin, oldest age); empty otherwise"},
+                    new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.LONG, SimpleType.LONG,
+                        ArrayType.getArrayType(SimpleType.STRING)});
         } catch (OpenDataException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -73,13 +79,19 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
     static final long COUNT_ROW_BYTES = 1 << 10;
 
     private final AnswerBudget budget;
+    private final OriginLookup origins;
 
     StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget) {
+        this(name, platform, budget, OriginLookup.NONE);
+    }
+
+    StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget, OriginLookup origins) {
         super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
                 + " thresholds on watched counts send notifications");
         this.name = name;
         this.platform = platform;
         this.budget = budget;
+        this.origins = origins;
         this.histograms = new TcpHistograms(platform);
         this.snapshots = new TableSnapshots(histograms, ListeningPortCounts.PORT_LIMIT);
         this.watcher = new StateWatcher(platform, this::crossed);
@@ -237,6 +249,20 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         return FilterParser.parse(a.string("filter"));
     }
 
+    /** The most numerous origins of this JVM's CLOSE_WAIT sockets, for an OwnCloseWait notification; one walk, only then. */
+    private String[] topOrigins(StateWatcher.Watch w) {
+        if (!"OwnCloseWait".equals(w.name) || !origins.tracking()) {
+            return new String[0];
+        }
+        OriginGroups groups = new OriginGroups();
+        platform.forEach(FilterParser.parse("state close-wait"), false, c -> {
+            if (c.owned()) {
+                groups.add(c, origins.originOf(c));
+            }
+        });
+        return groups.top(TOP_ORIGINS, System.currentTimeMillis()).stream().map(OriginGroups::line).toArray(String[]::new);
+    }
+
     private void crossed(StateWatcher.Watch w, long count, long threshold, boolean upward) {
         String message = upward
                 ? w.what + ": " + count + " exceed the threshold of " + threshold
@@ -244,8 +270,8 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         Notification n = new Notification(upward ? THRESHOLD_EXCEEDED : THRESHOLD_CLEARED, name,
                 sequence.incrementAndGet(), System.currentTimeMillis(), message);
         try {
-            n.setUserData(new CompositeDataSupport(NOTIFICATION_DATA, new String[] {"watch", "state", "count", "threshold"},
-                    new Object[] {w.name, w.state.name(), count, threshold}));
+            n.setUserData(new CompositeDataSupport(NOTIFICATION_DATA, new String[] {"watch", "state", "count", "threshold", "topOrigins"},
+                    new Object[] {w.name, w.state.name(), count, threshold, upward ? topOrigins(w) : new String[0]}));
         } catch (OpenDataException e) {
             throw new IllegalStateException("notification data does not fit its type", e);
         }

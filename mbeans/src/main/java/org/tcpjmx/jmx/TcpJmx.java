@@ -114,10 +114,10 @@ public final class TcpJmx {
                 throw alreadyRegistered(n);
             }
         }
-        StatesBean states = new StatesBean(STATES, options.platform(), options.answerBudget());
+        StatesBean states = new StatesBean(STATES, options.platform(), options.answerBudget(), options.origins());
         StateWatcher watcher = states.watcher();
         List<Registered> beans = List.of(
-                new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.answerBudget())),
+                new Registered(server, CONNECTIONS, new ConnectionsBean(options.platform(), watcher, options.answerBudget(), options.origins())),
                 new Registered(server, STATES, states),
                 new Registered(dropServer, DROP, new DropBean(options)),
                 new Registered(server, STATISTICS, new StatisticsBean(options.platform())),

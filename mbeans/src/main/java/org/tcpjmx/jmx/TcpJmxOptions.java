@@ -17,14 +17,22 @@ import org.tcpjmx.platform.TcpPlatforms;
  *     it, as {@link org.tcpjmx.drop.TcpDropper} does
  * @param answerBudget how much heap the answers may hold at once and how many heavy requests run
  *     at once ({@link AnswerBudget#defaults()}: 10% of the max heap, at most 64 MiB)
+ * @param origins where this JVM's own sockets were opened ({@link OriginLookup#NONE} without the agent's tracking)
  */
 public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection,
-                            AnswerBudget answerBudget) {
+                            AnswerBudget answerBudget, OriginLookup origins) {
     public TcpJmxOptions {
-        if (platform == null || protectedConnection == null || answerBudget == null) {
+        if (platform == null || protectedConnection == null || answerBudget == null || origins == null) {
             throw new IllegalArgumentException("TcpJmxOptions need a platform, a protectedConnection predicate"
-                    + " (use c -> false to protect nothing) and an answer budget (AnswerBudget.defaults())");
+                    + " (use c -> false to protect nothing), an answer budget (AnswerBudget.defaults()) and an origin"
+                    + " lookup (OriginLookup.NONE)");
         }
+    }
+
+    /** The options without origins. */
+    public TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<TcpConnection> protectedConnection,
+                         AnswerBudget answerBudget) {
+        this(platform, readOnly, protectedConnection, answerBudget, OriginLookup.NONE);
     }
 
     /** The options with the default answer budget. */
@@ -44,21 +52,26 @@ public record TcpJmxOptions(TcpPlatform platform, boolean readOnly, Predicate<Tc
 
     /** The same options with another platform. */
     public TcpJmxOptions withPlatform(TcpPlatform p) {
-        return new TcpJmxOptions(p, readOnly, protectedConnection, answerBudget);
+        return new TcpJmxOptions(p, readOnly, protectedConnection, answerBudget, origins);
     }
 
     /** The same options, read-only or not. */
     public TcpJmxOptions withReadOnly(boolean ro) {
-        return new TcpJmxOptions(platform, ro, protectedConnection, answerBudget);
+        return new TcpJmxOptions(platform, ro, protectedConnection, answerBudget, origins);
     }
 
     /** The same options with another set of protected connections. */
     public TcpJmxOptions withProtectedConnection(Predicate<TcpConnection> p) {
-        return new TcpJmxOptions(platform, readOnly, p, answerBudget);
+        return new TcpJmxOptions(platform, readOnly, p, answerBudget, origins);
     }
 
     /** The same options with another answer budget. */
     public TcpJmxOptions withAnswerBudget(AnswerBudget b) {
-        return new TcpJmxOptions(platform, readOnly, protectedConnection, b);
+        return new TcpJmxOptions(platform, readOnly, protectedConnection, b, origins);
+    }
+
+    /** The same options with another origin lookup. */
+    public TcpJmxOptions withOrigins(OriginLookup o) {
+        return new TcpJmxOptions(platform, readOnly, protectedConnection, answerBudget, o);
     }
 }

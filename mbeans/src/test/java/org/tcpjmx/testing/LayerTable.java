@@ -22,7 +22,8 @@ public final class LayerTable {
             "JDK", List.of("java.", "javax.", "jdk.", "com.sun.net.httpserver.", "com.sun.tools.attach.", "org.w3c.dom.", "org.xml.sax."),
             "SLF4J", List.of("org.slf4j."),
             "JNA", List.of("com.sun.jna."),
-            "Jolokia", List.of("org.jolokia."));
+            "Jolokia", List.of("org.jolokia."),
+            "ASM", List.of("org.objectweb.asm."));
     private static final String OURS = "org.tcpjmx.";
     private static final Pattern NAME = Pattern.compile("`([^`]+)`");
 

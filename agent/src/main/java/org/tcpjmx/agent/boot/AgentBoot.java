@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  *
  * <p>Reflective contract with the implementation (nested jar):
  * <ul>
- *   <li>{@code org.tcpjmx.agent.AgentEntry.start(String options)} returns the running agent as an
+ *   <li>{@code org.tcpjmx.agent.AgentEntry.start(String options, Instrumentation instrumentation)} returns the running agent as an
  *       {@link AutoCloseable}, or throws with a message naming what was wrong (bad option, busy
  *       port); it publishes {@value #URL_PROPERTY} and {@value #STATUS_PROPERTY} itself;</li>
  *   <li>{@code org.tcpjmx.agent.cli.CommandLine.run(String[] args, String agentJar, PrintStream out,
@@ -47,12 +47,12 @@ public final class AgentBoot {
 
     /** {@code -javaagent:tcpjmx-agent.jar=OPTIONS}. */
     public static void premain(String options, Instrumentation instrumentation) {
-        launch(options);
+        launch(options, instrumentation);
     }
 
     /** Dynamic attach ({@code VirtualMachine.loadAgent(jar, OPTIONS)}), also used to detach. */
     public static void agentmain(String options, Instrumentation instrumentation) {
-        launch(options);
+        launch(options, instrumentation);
     }
 
     /** The command line: {@code java -jar tcpjmx-agent.jar COMMAND ...}. */
@@ -92,8 +92,8 @@ public final class AgentBoot {
      * classes); on the attach listener or the main thread, which live on, that state would pin the
      * agent's class loader after a detach. A thread that ends takes its state with it.
      */
-    private static void launch(String rawOptions) {
-        Thread worker = new Thread(() -> launchHere(rawOptions), "tcpjmx-agent-launch");
+    private static void launch(String rawOptions, Instrumentation instrumentation) {
+        Thread worker = new Thread(() -> launchHere(rawOptions, instrumentation), "tcpjmx-agent-launch");
         worker.setDaemon(true);
         worker.start();
         try {
@@ -104,7 +104,7 @@ public final class AgentBoot {
         }
     }
 
-    private static void launchHere(String rawOptions) {
+    private static void launchHere(String rawOptions, Instrumentation instrumentation) {
         String options = rawOptions == null ? "" : rawOptions.trim();
         try {
             synchronized (LOCK) {
@@ -117,7 +117,7 @@ public final class AgentBoot {
                     System.setProperty(STATUS_PROPERTY, "running: " + message);
                     System.err.println("tcpjmx-agent: " + message);
                 } else {
-                    start(options);
+                    start(options, instrumentation);
                 }
             }
         } catch (Throwable t) {
@@ -129,7 +129,7 @@ public final class AgentBoot {
         }
     }
 
-    private static void start(String options) {
+    private static void start(String options, Instrumentation instrumentation) {
         Path jar = NestedJars.agentJar();
         IsolatedRuntime runtime;
         try {
@@ -145,8 +145,8 @@ public final class AgentBoot {
         ClassLoader previous = current.getContextClassLoader();
         current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
         try {
-            Method start = runtime.load(AGENT_ENTRY).getMethod("start", String.class);
-            AutoCloseable agent = (AutoCloseable) start.invoke(null, options);
+            Method start = runtime.load(AGENT_ENTRY).getMethod("start", String.class, Instrumentation.class);
+            AutoCloseable agent = (AutoCloseable) start.invoke(null, options, instrumentation);
             // At exit only the extracted files go: daemon threads may still be using the loader.
             Thread cleanup = new Thread(runtime::deleteFiles, "tcpjmx-agent-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);

@@ -1,0 +1,34 @@
+package org.tcpjmx.agent.origins.hook;
+
+import java.util.function.Consumer;
+
+/**
+ * The one class of the agent that {@code java.base} sees: origin tracking appends it to the
+ * bootstrap class path, and the rewritten connect and accept methods of the JDK call
+ * {@link #opened(Object)} as they return. It holds one reference, to the agent's recorder, and only
+ * while tracking is on; detaching sets it to null, after which the hook does nothing and keeps
+ * nothing (the class itself stays: the bootstrap loader never unloads). Inert by design: it never
+ * throws into the application's connect or accept.
+ */
+public final class OriginHook {
+    /** The agent's recorder while tracking is on; null otherwise. Set reflectively by the agent. */
+    public static volatile Consumer<Object> sink;
+
+    private OriginHook() {
+    }
+
+    /** Called by the rewritten JDK methods with the socket or channel just connected or accepted. */
+    public static void opened(Object socket) {
+        Consumer<Object> s = sink;
+        if (s == null || socket == null) {
+            return;
+        }
+        try {
+            s.accept(socket);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable t) {
+            // The application's socket is fine; a failed record only costs its origin.
+        }
+    }
+}

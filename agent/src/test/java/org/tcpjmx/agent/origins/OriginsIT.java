@@ -1,0 +1,160 @@
+package org.tcpjmx.agent.origins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.tcpjmx.agent.testing.AgentCli;
+import org.tcpjmx.agent.testing.Http;
+import org.tcpjmx.agent.testing.Http.Answer;
+import org.tcpjmx.agent.testing.Jdks;
+import org.tcpjmx.agent.testing.JvmProcess;
+import org.tcpjmx.agent.testing.TargetJvm;
+import org.tcpjmx.originapp.SocketOpener;
+
+/**
+ * "Which code opened these sockets?": a child JVM opens one socket of each covered kind from a known
+ * line; with origin tracking on, the row of each (selected by its full 4-tuple) names that line; a
+ * socket opened before tracking has none; detach leaves no transformer or hook holding the agent
+ * (its loader is collected), and a re-attach records afresh.
+ */
+class OriginsIT {
+    private static final List<String> KINDS = List.of("socket", "accept", "channel", "finishConnect", "channelAccept", "async");
+    private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
+    private static final String AGENT = "org.tcpjmx:type=Agent";
+
+    /** One socket the app opened: its 4-tuple as ss filters it, and the origin it expects. */
+    record Opened(String kind, String filter, String origin) {
+        static Opened parse(String line) {
+            String[] f = line.split(" ");
+            return new Opened(f[1], "src " + f[2] + ":" + f[3] + " and dst " + f[4] + ":" + f[5], f[6]);
+        }
+    }
+
+    private static JvmProcess app(String java, List<String> jvmOptions) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", Paths.get(SocketOpener.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                SocketOpener.class.getName()));
+        JvmProcess p = JvmProcess.start(cmd);
+        p.awaitReady();
+        return p;
+    }
+
+    private static Opened open(JvmProcess app, String kind) {
+        int from = app.stdout().size();
+        app.send(kind);
+        String line = app.awaitOut(from, l -> l.startsWith("OPENED " + kind + " ") || l.startsWith("FAILED"), 20);
+        assertTrue(line.startsWith("OPENED"), line);
+        return Opened.parse(line);
+    }
+
+    private static Map<?, ?> row(String url, Opened o) {
+        Answer a = Http.post(url, Http.exec(CONNECTIONS, "query", o.filter(), 0));
+        List<?> rows = (List<?>) a.value();
+        assertEquals(1, rows.size(), o + ": " + a.body());
+        return (Map<?, ?>) rows.get(0);
+    }
+
+    private static String attach(JvmProcess app, String options) {
+        AgentCli.Result r = AgentCli.run("attach", app.pid(), options);
+        assertEquals(0, r.status(), r.toString());
+        return r.firstLine();
+    }
+
+    @Test
+    void attachedTheRowOfEachKindOfSocketNamesTheLineThatOpenedItAndDetachLetsGo() throws Exception {
+        try (JvmProcess app = app(JvmProcess.java(), List.of())) {
+            Opened before = open(app, "socket");
+            String url = attach(app, "port=0,trackOrigins=true");
+            assertEquals(true, Http.get(url + "read/" + AGENT + "/TrackOrigins").value());
+
+            for (String kind : KINDS) {
+                Opened o = open(app, kind);
+                Map<?, ?> row = row(url, o);
+                assertEquals(true, row.get("owned"), row.toString());
+                assertEquals(o.origin(), row.get("origin"), kind + ": " + row);
+                assertTrue(((String) row.get("originStack")).startsWith(o.origin()), row.toString());
+            }
+            assertEquals("", row(url, before).get("origin"), "a socket opened before tracking has no origin");
+
+            Answer groups = Http.post(url, Http.exec(CONNECTIONS, "byOrigin", "state established"));
+            List<?> byOrigin = (List<?>) groups.value();
+            Map<?, ?> unknown = byOrigin.stream().map(g -> (Map<?, ?>) g).filter(g -> "".equals(g.get("origin"))).findFirst().orElseThrow();
+            assertTrue(((Number) unknown.get("count")).longValue() >= 1, groups.body());
+            assertTrue(byOrigin.stream().map(g -> (Map<?, ?>) g).anyMatch(g -> String.valueOf(g.get("origin")).startsWith(SocketOpener.class.getName())
+                    && String.valueOf(g.get("states")).startsWith("ESTABLISHED=")), groups.body());
+
+            Answer bad = Http.post(url, Http.exec(CONNECTIONS, "byOrigin", "stat established"));
+            assertNotEquals(200, bad.jolokiaStatus(), bad.body());
+            assertTrue(bad.error().contains("stat"), bad.body());
+
+            assertEquals(0, AgentCli.run("detach", app.pid()).status());
+            assertEquals(List.of(), TargetJvm.agentThreads(app.pid()));
+            assertTrue(TargetJvm.agentLoaderCollected(app.pid()),
+                    "after detach no transformer or hook may hold the agent's class loader");
+
+            Opened between = open(app, "socket");
+            String again = attach(app, "port=0,trackOrigins=true");
+            assertEquals("", row(again, between).get("origin"), "opened while detached");
+            Opened after = open(app, "channel");
+            assertEquals(after.origin(), row(again, after).get("origin"));
+            // The agent's own Jolokia connections are recorded too; of the app's sockets only the one since the re-attach.
+            Answer since = Http.post(again, Http.exec(CONNECTIONS, "byOrigin", ""));
+            long appRecorded = ((List<?>) since.value()).stream().map(g -> (Map<?, ?>) g)
+                    .filter(g -> String.valueOf(g.get("origin")).startsWith(SocketOpener.class.getName()))
+                    .mapToLong(g -> ((Number) g.get("count")).longValue()).sum();
+            assertEquals(1, appRecorded, "only the app's socket opened since the re-attach has an origin: " + since.body());
+            assertEquals(0, AgentCli.run("detach", app.pid()).status());
+        }
+    }
+
+    @Test
+    void withJavaagentOnTheNewestJdkTrackingStartsAtOnceAndSwitchesOffAndOn() throws Exception {
+        Optional<Jdks.Found> jdk = Jdks.atLeast(24);
+        String java = jdk.map(f -> f.java().toString()).orElse(JvmProcess.java());
+        System.out.println("origins with -javaagent on " + jdk.map(Object::toString).orElse("the test JDK (" + Jdks.whyNone(24) + ")"));
+        List<String> options = new ArrayList<>(List.of("-javaagent:" + JvmProcess.agentJar() + "=port=0,trackOrigins=true"));
+        jdk.ifPresent(f -> options.add("--enable-native-access=ALL-UNNAMED"));
+        try (JvmProcess app = app(java, options)) {
+            String url = app.awaitErr(l -> l.contains("serving org.tcpjmx MBeans at "), 30).replaceAll(".* at (\\S+);.*", "$1");
+            Opened o = open(app, "socket");
+            assertEquals(o.origin(), row(url, o).get("origin"));
+
+            Answer off = Http.post(url, Map.of("type", "write", "mbean", AGENT, "attribute", "TrackOrigins", "value", false));
+            assertEquals(200, off.jolokiaStatus(), off.body());
+            Opened untracked = open(app, "accept");
+            assertEquals("", row(url, untracked).get("origin"));
+            assertEquals("", row(url, o).get("origin"), "switching off forgets the records");
+
+            Answer on = Http.post(url, Map.of("type", "write", "mbean", AGENT, "attribute", "TrackOrigins", "value", true));
+            assertEquals(200, on.jolokiaStatus(), on.body());
+            Opened tracked = open(app, "finishConnect");
+            assertEquals(tracked.origin(), row(url, tracked).get("origin"));
+        }
+    }
+
+    @Test
+    void theDemosLeakedCloseWaitSocketsNameTheDemosAcceptLineInTheRecipe() {
+        try (JvmProcess demo = JvmProcess.demo(JvmProcess.java(), List.of("-javaagent:" + JvmProcess.agentJar() + "=port=0,trackOrigins=true"),
+                "--port", "0", "--leak-close-wait", "3")) {
+            demo.awaitReady();
+            String url = demo.awaitErr(l -> l.contains("serving org.tcpjmx MBeans at "), 30).replaceAll(".* at (\\S+);.*", "$1");
+            String recipe = Paths.get(System.getProperty("tcpjmx.examples.dir"), "recipes", "by-origin.sh").toString();
+            AgentCli.Result r = null;
+            for (int i = 0; i < 50 && (r == null || !r.out().contains("CLOSE_WAIT=3")); i++) {
+                r = AgentCli.exec(List.of("bash", recipe, "--url", url, "state close-wait"), Map.of());
+            }
+            assertEquals(0, r.status(), r.toString());
+            String first = r.out().lines().findFirst().orElse("");
+            assertTrue(first.matches("3 CLOSE_WAIT=3 org\\.tcpjmx\\.examples\\.DemoServer\\.acceptLoop\\(DemoServer\\.java:\\d+\\) \\(oldest \\d+ s\\)"),
+                    r.toString());
+        }
+    }
+}
