@@ -62,7 +62,7 @@ class TcpJmxOverRmiTest {
     static {
         OPERATIONS.put(CONNECTIONS, Map.of("query", List.of("filter", "limit"), "queryWithInfo", List.of("filter", "limit"),
                 "queryPage", List.of("filter", "after", "limit"), "queryPageWithInfo", List.of("filter", "after", "limit"),
-                "queryWithProcesses", List.of("filter", "limit")));
+                "queryWithProcesses", List.of("filter", "limit"), "byOrigin", List.of("filter")));
         OPERATIONS.put(STATES, Map.of("histogram", List.of("filter"), "byLocalPort", List.of("filter"),
                 "byRemoteAddress", List.of("filter", "top")));
         OPERATIONS.put(DROP, Map.of(
