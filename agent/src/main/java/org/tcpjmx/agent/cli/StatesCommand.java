@@ -24,9 +24,10 @@ final class StatesCommand implements Command {
 
     @Override
     public String usage() {
-        return "states [--json] [--bars] [--watch SECONDS [-n COUNT]] [--url URL] [FILTER]\n"
+        return "states [--json] [--bars] [--watch SECONDS [-n COUNT]] [--by-origin] [--url URL] [FILTER]\n"
                 + "    sockets per TCP state (the histogram); bars on a terminal (--bars: always);\n"
-                + "    --watch: refresh every SECONDS with the change per state, like top (-n: COUNT times)\n";
+                + "    --watch: refresh every SECONDS with the change per state, like top (-n: COUNT times)\n"
+                + "    --by-origin: the agent's JVM's own sockets grouped by the code that opened them (trackOrigins)\n";
     }
 
     @Override
@@ -34,6 +35,7 @@ final class StatesCommand implements Command {
         RemoteOptions remote = RemoteOptions.parse(args);
         boolean json = false;
         boolean bars = System.console() != null;
+        boolean byOrigin = false;
         int watchSeconds = 0;
         int count = 0;
         List<String> filter = new ArrayList<>();
@@ -42,6 +44,8 @@ final class StatesCommand implements Command {
             String a = rest.get(i);
             if (a.equals("--json")) {
                 json = true;
+            } else if (a.equals("--by-origin")) {
+                byOrigin = true;
             } else if (a.equals("--bars")) {
                 bars = true;
             } else if (a.equals("--watch")) {
@@ -61,6 +65,20 @@ final class StatesCommand implements Command {
             throw new UsageException("--watch draws a screen; it does not take --json");
         }
         String expression = String.join(" ", filter);
+        if (byOrigin) {
+            if (watchSeconds > 0) {
+                throw new UsageException("--by-origin lists groups once; it does not take --watch");
+            }
+            try (MBeanAccess mbeans = remote.open()) {
+                Object groups = mbeans.exec("org.tcpjmx:type=Connections", "byOrigin", expression);
+                if (json) {
+                    JsonOutput.print(groups, console.out());
+                } else {
+                    OriginGroupsView.print(TableCommand.rowList(groups), console.out());
+                }
+            }
+            return ExitStatus.OK;
+        }
         HistogramView view = new HistogramView(bars, HistogramView.utf8Out());
         try (MBeanAccess mbeans = remote.open()) {
             if (watchSeconds == 0) {

@@ -27,8 +27,8 @@ final class TableCommand implements Command {
 
     @Override
     public String usage() {
-        return "table [--json] [-i] [-m] [-p] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan"
-                + " (-i: tcp_info, -m: memory, -p: processes)\n"
+        return "table [--json] [-i] [-m] [-p] [--origins] [--limit N] [--url URL] [FILTER]   TCP table like ss -tan"
+                + " (-i: tcp_info, -m: memory, -p: processes, --origins: the code that opened each)\n"
                 + "    FILTER: ss syntax, e.g. state established '( dport = :443 )', plus 'owned', 'stack bbr'\n"
                 + "    --limit N: at most N rows (0: all, page by page; through --url the default is " + REMOTE_LIMIT + ")\n";
     }
@@ -40,6 +40,7 @@ final class TableCommand implements Command {
         boolean info = false;
         boolean memory = false;
         boolean processes = false;
+        boolean origins = false;
         int limit = remote.url().isPresent() ? REMOTE_LIMIT : 0;
         List<String> filter = new ArrayList<>();
         List<String> rest = remote.rest();
@@ -58,6 +59,8 @@ final class TableCommand implements Command {
                 memory = true;
             } else if (a.equals("-p") || a.equals("--processes")) {
                 processes = true;
+            } else if (a.equals("--origins")) {
+                origins = true;
             } else if (a.startsWith("-") && filter.isEmpty() && !a.equals("--")) {
                 throw new UsageException("unknown option " + a);
             } else if (!a.equals("--")) {
@@ -79,7 +82,7 @@ final class TableCommand implements Command {
                     TableFormat.print(rowList(rows), false, false, true, console.out());
                 }
             } else {
-                more = pages(mbeans, String.join(" ", filter), info, memory, limit, json, console.out());
+                more = pages(mbeans, String.join(" ", filter), info, memory, origins, limit, json, console.out());
             }
         }
         if (more) {
@@ -93,8 +96,8 @@ final class TableCommand implements Command {
      *
      * @return whether the limit cut the table short
      */
-    private static boolean pages(MBeanAccess mbeans, String filter, boolean info, boolean memory, int limit, boolean json,
-                                 PrintStream out) {
+    private static boolean pages(MBeanAccess mbeans, String filter, boolean info, boolean memory, boolean origins, int limit,
+                                 boolean json, PrintStream out) {
         int pageRows = ((Number) mbeans.read(CONNECTIONS, "PageRows")).intValue();
         String after = "";
         long printed = 0;
@@ -112,7 +115,11 @@ final class TableCommand implements Command {
                     out.print(JsonOutput.text(r));
                 }
             } else {
-                TableFormat.print(rows, info, memory, false, printed == 0, out);
+                if (origins) {
+                    printWithOrigins(rows, info, memory, printed == 0, out);
+                } else {
+                    TableFormat.print(rows, info, memory, false, printed == 0, out);
+                }
                 printed += rows.size();
             }
             out.flush();
@@ -125,6 +132,21 @@ final class TableCommand implements Command {
             out.println("]");
         }
         return !after.isEmpty();
+    }
+
+    /**
+     * The table with an Origin column: the code of this JVM that opened each of its own sockets
+     * ({@code origin}, with trackOrigins on), empty for other processes' sockets and unknown ones.
+     */
+    private static void printWithOrigins(List<Map<String, Object>> rows, boolean info, boolean memory, boolean header, PrintStream out) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        TableFormat.print(rows, info, memory, false, header, new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        int first = lines.size() - rows.size(); // the header line, when printed
+        for (int i = 0; i < lines.size(); i++) {
+            String origin = i < first ? "Origin" : String.valueOf(rows.get(i - first).getOrDefault("origin", ""));
+            out.println(lines.get(i) + " " + origin);
+        }
     }
 
     private static int parseLimit(String value) {
@@ -148,7 +170,7 @@ final class TableCommand implements Command {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> rowList(Object rows) {
+    static List<Map<String, Object>> rowList(Object rows) {
         if (!(rows instanceof List)) {
             throw new CommandFailure("the Connections MBean answered " + rows + " instead of rows");
         }

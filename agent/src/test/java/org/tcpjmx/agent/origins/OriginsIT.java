@@ -155,6 +155,17 @@ class OriginsIT {
             String first = r.out().lines().findFirst().orElse("");
             assertTrue(first.matches("3 CLOSE_WAIT=3 org\\.tcpjmx\\.examples\\.DemoServer\\.acceptLoop\\(DemoServer\\.java:\\d+\\) \\(oldest \\d+ s\\)"),
                     r.toString());
+
+            // The same through the CLI verbs: states --by-origin groups them, table --origins names each row's line.
+            AgentCli.Result groups = AgentCli.run("states", "--by-origin", "--url", url, "state close-wait");
+            assertEquals(0, groups.status(), groups.toString());
+            assertTrue(groups.out().lines().anyMatch(l -> l.matches("\\s*3\\s+\\S+\\s+CLOSE_WAIT=3\\s+org\\.tcpjmx\\.examples\\.DemoServer\\.acceptLoop\\(DemoServer\\.java:\\d+\\)")),
+                    groups.toString());
+            AgentCli.Result rows = AgentCli.run("table", "--origins", "--url", url, "owned and state close-wait");
+            assertEquals(0, rows.status(), rows.toString());
+            List<String> lines = rows.out().lines().toList();
+            assertTrue(lines.get(0).endsWith(" Origin"), rows.toString());
+            assertEquals(3, lines.stream().filter(l -> l.matches(".*DemoServer\\.acceptLoop\\(DemoServer\\.java:\\d+\\)$")).count(), rows.toString());
         }
     }
 }
