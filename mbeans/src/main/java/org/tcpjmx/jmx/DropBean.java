@@ -1,18 +1,9 @@
 package org.tcpjmx.jmx;
 
 import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
-import javax.management.MBeanRegistration;
-import javax.management.MBeanServer;
 import javax.management.Notification;
-import javax.management.NotificationBroadcasterSupport;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationFilter;
-import javax.management.NotificationListener;
-import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.SimpleType;
 import org.tcpjmx.drop.DropReport;
@@ -37,7 +28,7 @@ import org.tcpjmx.platform.TcpPlatform;
  * and a {@value #REBALANCE_ENDED} notification carries the job when it ends. Unregistering the MBean
  * (closing the registration, detaching the agent) cancels running jobs.
  */
-final class DropBean extends OpenMBeanBase implements NotificationEmitter, MBeanRegistration {
+final class DropBean extends NotifyingOpenMBean {
     static final String READ_ONLY_MESSAGE = "tcpjmx is read-only (readOnly=true): drop operations are refused";
     /** Notification type: a rebalance job ended, DONE or CANCELLED; userData is the job. */
     static final String REBALANCE_ENDED = "org.tcpjmx.rebalance.ended";
@@ -57,14 +48,11 @@ final class DropBean extends OpenMBeanBase implements NotificationEmitter, MBean
     private final TcpPlatform platform;
     private final AnswerBudget budget;
     private final RebalanceJobs jobs;
-    private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
-    private final AtomicLong sequence = new AtomicLong();
-    private volatile ObjectName name = TcpJmx.DROP;
 
     DropBean(TcpJmxOptions options) {
         super("tcpdrop(8) for this host's TCP connections: drop one by its 4-tuple, or many by state, stack or ss filter;"
                 + " listOnly=true lists the tcpdrop command lines instead (tcpdrop -l)"
-                + (options.readOnly() ? ". This registration is read-only: every drop is refused" : ""));
+                + (options.readOnly() ? ". This registration is read-only: every drop is refused" : ""), TcpJmx.DROP, NOTIFICATIONS);
         this.dropper = new TcpDropper(options.platform(), options.protectedConnection());
         this.readOnly = options.readOnly();
         this.platform = options.platform();
@@ -143,11 +131,10 @@ final class DropBean extends OpenMBeanBase implements NotificationEmitter, MBean
     }
 
     private void ended(RebalanceJobStatus job) {
-        Notification n = new Notification(REBALANCE_ENDED, name, sequence.incrementAndGet(), System.currentTimeMillis(),
-                "rebalance job " + job.id() + " " + job.state() + ": " + job.dropped() + " of " + job.selected()
+        Notification n = notification(REBALANCE_ENDED, "rebalance job " + job.id() + " " + job.state() + ": " + job.dropped() + " of " + job.selected()
                         + " dropped, " + job.notFound() + " gone before their turn, " + job.failed() + " failed");
         n.setUserData(RebalanceJobType.of(job));
-        broadcaster.sendNotification(n);
+        send(n);
     }
 
     private void requireWritable() {
@@ -208,55 +195,9 @@ final class DropBean extends OpenMBeanBase implements NotificationEmitter, MBean
         return FilterParser.parseForDrop(filter);
     }
 
-    @Override
-    public ObjectName preRegister(MBeanServer server, ObjectName requested) {
-        if (requested != null) {
-            name = requested;
-        }
-        return name;
-    }
-
-    @Override
-    public void postRegister(Boolean registrationDone) {
-        if (!Boolean.TRUE.equals(registrationDone)) {
-            jobs.close();
-        }
-    }
-
-    @Override
-    public void preDeregister() {
-        // the jobs are cancelled once the MBean is gone
-    }
-
     /** Unregistered (the registration closed, the agent detached): cancel the running jobs. */
     @Override
-    public void postDeregister() {
+    protected void stop() {
         jobs.close();
-    }
-
-    @Override
-    protected MBeanNotificationInfo[] notificationInfo() {
-        return NOTIFICATIONS.clone();
-    }
-
-    @Override
-    public MBeanNotificationInfo[] getNotificationInfo() {
-        return NOTIFICATIONS.clone();
-    }
-
-    @Override
-    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
-        broadcaster.addNotificationListener(listener, filter, handback);
-    }
-
-    @Override
-    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
-        broadcaster.removeNotificationListener(listener);
-    }
-
-    @Override
-    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
-            throws ListenerNotFoundException {
-        broadcaster.removeNotificationListener(listener, filter, handback);
     }
 }

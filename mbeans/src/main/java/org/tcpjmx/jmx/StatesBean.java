@@ -1,16 +1,8 @@
 package org.tcpjmx.jmx;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ListenerNotFoundException;
 import javax.management.MBeanNotificationInfo;
-import javax.management.MBeanRegistration;
-import javax.management.MBeanServer;
 import javax.management.Notification;
-import javax.management.NotificationBroadcasterSupport;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationFilter;
-import javax.management.NotificationListener;
 import javax.management.ObjectName;
 import javax.management.openmbean.ArrayType;
 import javax.management.openmbean.CompositeData;
@@ -35,7 +27,7 @@ import org.tcpjmx.platform.TcpPlatform;
  * from a {@link TableSnapshot}: one walk serves all attributes read together, and for
  * {@code SnapshotMaxAgeMillis} every reader; the counters need no walk.
  */
-final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBeanRegistration {
+final class StatesBean extends NotifyingOpenMBean {
     /** Notification type: a watched count rose above its threshold. */
     static final String THRESHOLD_EXCEEDED = "org.tcpjmx.threshold.exceeded";
     /** Notification type: a watched count fell back to its threshold or below. */
@@ -67,13 +59,10 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
                 "A watched count fell back to its threshold or below; userData holds {watch, state, count, threshold}")
     };
 
-    private final ObjectName name;
     private final TcpPlatform platform;
     private final TcpHistograms histograms;
     private final TableSnapshots snapshots;
     private final StateWatcher watcher;
-    private final NotificationBroadcasterSupport broadcaster = new NotificationBroadcasterSupport(NOTIFICATIONS);
-    private final AtomicLong sequence = new AtomicLong();
 
     /** Heap one {localPort|remoteAddress, state, count} row costs until the answer has left. */
     static final long COUNT_ROW_BYTES = 1 << 10;
@@ -87,8 +76,7 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
 
     StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget, OriginLookup origins) {
         super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
-                + " thresholds on watched counts send notifications");
-        this.name = name;
+                + " thresholds on watched counts send notifications", name, NOTIFICATIONS);
         this.platform = platform;
         this.budget = budget;
         this.origins = origins;
@@ -267,63 +255,19 @@ final class StatesBean extends OpenMBeanBase implements NotificationEmitter, MBe
         String message = upward
                 ? w.what + ": " + count + " exceed the threshold of " + threshold
                 : w.what + ": " + count + ", back within the threshold of " + threshold;
-        Notification n = new Notification(upward ? THRESHOLD_EXCEEDED : THRESHOLD_CLEARED, name,
-                sequence.incrementAndGet(), System.currentTimeMillis(), message);
+        Notification n = notification(upward ? THRESHOLD_EXCEEDED : THRESHOLD_CLEARED, message);
         try {
             n.setUserData(new CompositeDataSupport(NOTIFICATION_DATA, new String[] {"watch", "state", "count", "threshold", "topOrigins"},
                     new Object[] {w.name, w.state.name(), count, threshold, upward ? topOrigins(w) : new String[0]}));
         } catch (OpenDataException e) {
             throw new IllegalStateException("notification data does not fit its type", e);
         }
-        broadcaster.sendNotification(n);
+        send(n);
     }
 
+    /** Unregistered, through the registration or by name: stop the watcher all the same. */
     @Override
-    public ObjectName preRegister(MBeanServer server, ObjectName requested) {
-        return requested == null ? name : requested;
-    }
-
-    @Override
-    public void postRegister(Boolean registrationDone) {
-        if (!Boolean.TRUE.equals(registrationDone)) {
-            watcher.close();
-        }
-    }
-
-    @Override
-    public void preDeregister() {
-        // nothing to do before; the watcher stops once the MBean is gone
-    }
-
-    /** Unregistered by name, not through the registration: stop the watcher all the same. */
-    @Override
-    public void postDeregister() {
+    protected void stop() {
         watcher.close();
-    }
-
-    @Override
-    protected MBeanNotificationInfo[] notificationInfo() {
-        return NOTIFICATIONS.clone();
-    }
-
-    @Override
-    public MBeanNotificationInfo[] getNotificationInfo() {
-        return NOTIFICATIONS.clone();
-    }
-
-    @Override
-    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
-        broadcaster.addNotificationListener(listener, filter, handback);
-    }
-
-    @Override
-    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
-        broadcaster.removeNotificationListener(listener);
-    }
-
-    @Override
-    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
-            throws ListenerNotFoundException {
-        broadcaster.removeNotificationListener(listener, filter, handback);
     }
 }
