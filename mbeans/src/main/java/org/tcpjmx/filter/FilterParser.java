@@ -414,6 +414,7 @@ public final class FilterParser {
             portToken = expectWord("a port after '" + keyword + " " + opToken.text() + "'");
         }
         String p = familyPrefix(portToken.text());
+        boolean prefixed = p.length() != portToken.text().length();
         if (p.startsWith(":")) {
             p = p.substring(1);
         }
@@ -421,14 +422,30 @@ public final class FilterParser {
             if (op != Comparison.EQ && op != Comparison.NE) {
                 throw error(portToken, "'*' (any port) can only be compared with = or !=");
             }
-            Filter any = new Filter.Host(side, new byte[0], 0, -1);
+            Filter any = new Filter.Host(side, anyAddress(prefixed), 0, -1);
             return op == Comparison.EQ ? any : new Filter.Not(any);
         }
-        return new Filter.Port(side, op, port(portToken, p));
+        int number = port(portToken, p);
+        if (prefixed && (op == Comparison.EQ || op == Comparison.NE)) {
+            // ss compiles "dport = inet::80" to a host condition that carries the family, so the
+            // kernel matches only that family's sockets (and IPv4-mapped ones for inet:).
+            Filter cond = new Filter.Host(side, anyAddress(true), 0, number);
+            return op == Comparison.EQ ? cond : new Filter.Not(cond);
+        }
+        return new Filter.Port(side, op, number);
+    }
+
+    /**
+     * The address of "any host": of no family, or, after an {@code inet:}/{@code inet6:} prefix, the
+     * zero prefix of that family, which matches only that family's sockets as ss's condition does.
+     */
+    private byte[] anyAddress(boolean prefixed) {
+        return prefixed ? new byte[family.addressLength()] : new byte[0];
     }
 
     private Filter parseHost(Side side, Token t) {
         String s = familyPrefix(t.text());
+        boolean prefixed = s.length() != t.text().length();
         int port = -1;
         String addr;
         if (s.startsWith("[")) {
@@ -478,7 +495,7 @@ public final class FilterParser {
             if (port == -1 && addr.isEmpty()) {
                 throw error(t, "missing address");
             }
-            return new Filter.Host(side, new byte[0], 0, port);
+            return new Filter.Host(side, anyAddress(prefixed), 0, port);
         }
         int slash = addr.indexOf('/');
         String host = slash < 0 ? addr : addr.substring(0, slash);

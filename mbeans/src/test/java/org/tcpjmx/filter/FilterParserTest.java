@@ -111,6 +111,20 @@ class FilterParserTest {
     }
 
     @Test
+    void aFamilyPrefixMakesItsConditionMatchOnlyThatFamily() {
+        // ss compiles the prefix into the host condition: the kernel checks the family before the
+        // (empty) prefix, so "inet6:any" is no IPv4 socket even when the answer is IPv4 (last prefix).
+        assertFalse(matches("src inet6:any dport = inet::51000", WEB));
+        assertFalse(matches("dport = inet6::51000 src inet:any", WEB));
+        assertFalse(matches("dst inet6:* src inet:*", WEB));
+        assertTrue(matches("dport = inet::51000", WEB));
+        assertTrue(matches("dport != inet6::51000 src inet:any", WEB));
+        assertTrue(matches("src inet:any", WEB));
+        assertTrue(matches("src inet6:any", V6));
+        assertTrue(matches("src any", WEB), "without a prefix, any is of every family");
+    }
+
+    @Test
     void booleanOperatorsAndParenthesesCombine() {
         assertTrue(matches("sport = :22 or sport = :80", WEB));
         assertTrue(matches("sport = :22 || sport = :80", WEB));
