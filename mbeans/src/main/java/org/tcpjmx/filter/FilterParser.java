@@ -175,7 +175,42 @@ public final class FilterParser {
     }
 
     private Filter withFamily(Filter f) {
-        return family == null ? f : new Filter.And(new Filter.Family(family), f);
+        Filter read = f == null ? null : asSsReadsIt(f);
+        return family == null ? read : new Filter.And(new Filter.Family(family), read);
+    }
+
+    /**
+     * ss selects a socket only when both the kernel (running the compiled filter) and ss itself (running
+     * the filter again on each answer) accept it. The two readings differ on one leaf: a host condition
+     * of prefix length 0 in a family ({@code inet6:any}, {@code inet:0.0.0.0/0}) is, to the kernel, "a
+     * socket of that family" and to ss "any socket". Where such a leaf occurs the answer is therefore
+     * both readings joined by and ({@code not dst inet6:any} selects nothing, as with ss).
+     */
+    private static Filter asSsReadsIt(Filter f) {
+        Filter userspace = withoutFamilyOnlyHosts(f);
+        return userspace == f ? f : new Filter.And(f, userspace);
+    }
+
+    /** The filter with each zero-length host condition of a family made one of no family; f itself when none is. */
+    private static Filter withoutFamilyOnlyHosts(Filter f) {
+        if (f instanceof Filter.Host h && h.prefixLength() == 0 && h.address().length > 0) {
+            return new Filter.Host(h.side(), new byte[0], 0, h.port());
+        }
+        if (f instanceof Filter.And a) {
+            Filter l = withoutFamilyOnlyHosts(a.left());
+            Filter r = withoutFamilyOnlyHosts(a.right());
+            return l == a.left() && r == a.right() ? f : new Filter.And(l, r);
+        }
+        if (f instanceof Filter.Or o) {
+            Filter l = withoutFamilyOnlyHosts(o.left());
+            Filter r = withoutFamilyOnlyHosts(o.right());
+            return l == o.left() && r == o.right() ? f : new Filter.Or(l, r);
+        }
+        if (f instanceof Filter.Not n) {
+            Filter i = withoutFamilyOnlyHosts(n.inner());
+            return i == n.inner() ? f : new Filter.Not(i);
+        }
+        return f;
     }
 
     private void expectEnd() {
@@ -414,7 +449,6 @@ public final class FilterParser {
             portToken = expectWord("a port after '" + keyword + " " + opToken.text() + "'");
         }
         String p = familyPrefix(portToken.text());
-        boolean prefixed = p.length() != portToken.text().length();
         if (p.startsWith(":")) {
             p = p.substring(1);
         }
@@ -422,25 +456,10 @@ public final class FilterParser {
             if (op != Comparison.EQ && op != Comparison.NE) {
                 throw error(portToken, "'*' (any port) can only be compared with = or !=");
             }
-            Filter any = new Filter.Host(side, anyAddress(prefixed), 0, -1);
+            Filter any = new Filter.Host(side, new byte[0], 0, -1);
             return op == Comparison.EQ ? any : new Filter.Not(any);
         }
-        int number = port(portToken, p);
-        if (prefixed && (op == Comparison.EQ || op == Comparison.NE)) {
-            // ss compiles "dport = inet::80" to a host condition that carries the family, so the
-            // kernel matches only that family's sockets (and IPv4-mapped ones for inet:).
-            Filter cond = new Filter.Host(side, anyAddress(true), 0, number);
-            return op == Comparison.EQ ? cond : new Filter.Not(cond);
-        }
-        return new Filter.Port(side, op, number);
-    }
-
-    /**
-     * The address of "any host": of no family, or, after an {@code inet:}/{@code inet6:} prefix, the
-     * zero prefix of that family, which matches only that family's sockets as ss's condition does.
-     */
-    private byte[] anyAddress(boolean prefixed) {
-        return prefixed ? new byte[family.addressLength()] : new byte[0];
+        return new Filter.Port(side, op, port(portToken, p));
     }
 
     private Filter parseHost(Side side, Token t) {
@@ -491,11 +510,15 @@ public final class FilterParser {
                 addr = s;
             }
         }
-        if (addr.isEmpty() || addr.equals("*") || addr.equals("any") || addr.equals("all") || addr.equals("default")) {
+        if (addr.isEmpty() || addr.equals("*")) {
             if (port == -1 && addr.isEmpty()) {
                 throw error(t, "missing address");
             }
-            return new Filter.Host(side, anyAddress(prefixed), 0, port);
+            return new Filter.Host(side, new byte[0], 0, port);
+        }
+        if (addr.equals("any") || addr.equals("all") || addr.equals("default")) {
+            // ss reads these as an address of length 0 in the prefix's family (none without one).
+            return new Filter.Host(side, prefixed ? new byte[family.addressLength()] : new byte[0], 0, port);
         }
         int slash = addr.indexOf('/');
         String host = slash < 0 ? addr : addr.substring(0, slash);
