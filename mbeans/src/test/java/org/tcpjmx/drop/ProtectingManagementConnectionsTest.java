@@ -3,17 +3,12 @@ package org.tcpjmx.drop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.testing.AuditLogCapture;
 import org.tcpjmx.testing.LoopbackConnections;
 import org.tcpjmx.testing.LoopbackFarmExtension;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
@@ -27,35 +22,13 @@ import org.tcpjmx.testing.LoopbackConnections.Pair;
  */
 @ExtendWith(LoopbackFarmExtension.class)
 class ProtectingManagementConnectionsTest {
-    private final List<LogRecord> audit = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            synchronized (audit) {
-                audit.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger jul = Logger.getLogger(TcpDropper.class.getName());
     private LoopbackConnections farm;
+    private AuditLogCapture audit;
 
     @BeforeEach
-    void listen(LoopbackConnections farm) {
-        jul.addHandler(capture);
+    void listen(LoopbackConnections farm, AuditLogCapture audit) {
         this.farm = farm;
-    }
-
-    @AfterEach
-    void stopListening() {
-        jul.removeHandler(capture);
+        this.audit = audit;
     }
 
     @Test
@@ -103,9 +76,6 @@ class ProtectingManagementConnectionsTest {
     }
 
     private boolean auditLine(String tuple, String status, String reason) {
-        synchronized (audit) {
-            return audit.stream().anyMatch(r -> r.getLevel() == Level.INFO && r.getMessage().contains(tuple)
-                    && r.getMessage().contains(status) && r.getMessage().contains(reason));
-        }
+        return audit.has(tuple, status, reason);
     }
 }

@@ -3,66 +3,35 @@ package org.tcpjmx.jmx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.openmbean.CompositeData;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.tcpjmx.drop.TcpDropper;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.tcpjmx.model.Requester;
-import org.tcpjmx.platform.TcpPlatforms;
+import org.tcpjmx.testing.AuditLogCapture;
 import org.tcpjmx.testing.LoopbackConnections;
 import org.tcpjmx.testing.LoopbackConnections.Flavor;
 import org.tcpjmx.testing.LoopbackConnections.Pair;
+import org.tcpjmx.testing.LoopbackFarmExtension;
 
 /**
  * "Every audit line says who asked": a real drop over JMX/RMI is audited as {@code by jmx-rmi from
  * ADDRESS}, one through an in-process MBean server as the in-process requester, and one a surface
  * wraps in {@link CurrentRequester#callAs} as that surface's requester.
  */
+@ExtendWith(LoopbackFarmExtension.class)
 class AuditingWhoAskedTest {
     private static final String[] FOUR = {"java.lang.String", "java.lang.Integer", "java.lang.String", "java.lang.Integer"};
 
-    private final List<String> audit = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel() == Level.INFO) {
-                synchronized (audit) {
-                    audit.add(r.getMessage().contains("{}") && r.getParameters() != null
-                            ? String.valueOf(r.getParameters()[0]) : r.getMessage());
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final Logger jul = Logger.getLogger(TcpDropper.class.getName());
     private LoopbackConnections farm;
+    private AuditLogCapture audit;
 
     @BeforeEach
-    void listen() {
-        jul.addHandler(capture);
-        farm = new LoopbackConnections(TcpPlatforms.open());
-    }
-
-    @AfterEach
-    void stopListening() {
-        jul.removeHandler(capture);
-        farm.close();
+    void listen(LoopbackConnections farm, AuditLogCapture audit) {
+        this.farm = farm;
+        this.audit = audit;
     }
 
     @Test
@@ -101,15 +70,6 @@ class AuditingWhoAskedTest {
     }
 
     private String auditLineOf(String tuple) {
-        synchronized (audit) {
-            for (String record : audit) {
-                for (String line : record.split("\n")) {
-                    if (line.startsWith("tcpdrop " + tuple + " [")) {
-                        return line;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no audit line for " + tuple + " in " + audit);
+        return audit.lineOf(tuple);
     }
 }

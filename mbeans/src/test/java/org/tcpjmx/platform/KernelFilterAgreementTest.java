@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,6 +16,8 @@ import org.tcpjmx.linux.InetDiagBytecode;
 import org.tcpjmx.model.StateHistogram;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackConnections.Flavor;
 
 /**
  * What the kernel filters (state mask and bytecode) agrees with what Java evaluates, and with ss,
@@ -26,8 +25,7 @@ import org.tcpjmx.model.TcpState;
  */
 class KernelFilterAgreementTest {
     private static final TcpPlatform NETLINK = TcpPlatforms.open("netlink");
-    private static StateFixtures v6;
-    private static StateFixtures mapped;
+    private static LoopbackConnections farm;
     private static int a;
     private static int b;
     private static String ours;
@@ -35,31 +33,26 @@ class KernelFilterAgreementTest {
     private static String ours6;
 
     @BeforeAll
-    static void sockets() throws Exception {
-        v6 = new StateFixtures(InetAddress.getByName("::1"));
-        mapped = new StateFixtures(InetAddress.getByName("::"));
-        a = v6.localPort();
-        b = mapped.localPort();
-        v6.established();
-        v6.established();
-        v6.closeWait();
-        v6.timeWait();
-        Socket c = mapped.track(new Socket("127.0.0.1", b));
-        mapped.track(mapped.listener.accept());
-        mapped.timeWait();
-        assertTrue(c.isConnected());
+    static void sockets() {
+        farm = new LoopbackConnections(NETLINK);
+        a = farm.listenerPort(Flavor.IPV6);
+        b = farm.listenerPort(Flavor.V4_MAPPED);
+        farm.established(Flavor.IPV6);
+        farm.established(Flavor.IPV6);
+        farm.closeWait(Flavor.IPV6);
+        farm.timeWait(Flavor.IPV6);
+        farm.established(Flavor.V4_MAPPED);
+        farm.timeWait(Flavor.V4_MAPPED);
         // This test's sockets by their listeners' addresses and ports, never by port alone: the ::1
-        // listener's, and the dual-stack listener's (its IPv4-mapped connection and its ::1 one).
-        // ss wants spaces around parentheses.
-        ours6 = "( src [::1]:" + a + " or dst [::1]:" + a + " or src [::]:" + b + " or src [::1]:" + b + " or dst [::1]:" + b + " )";
+        // listener's and the IPv4-mapped listener's. ss wants spaces around parentheses.
+        ours6 = "( src [::1]:" + a + " or dst [::1]:" + a + " or src [::ffff:127.0.0.1]:" + b + " or dst [::ffff:127.0.0.1]:" + b + " )";
         ours4 = "( src 127.0.0.1:" + b + " or dst 127.0.0.1:" + b + " )";
         ours = "( " + ours6 + " or " + ours4 + " )";
     }
 
     @AfterAll
     static void close() {
-        v6.close();
-        mapped.close();
+        farm.close();
     }
 
     private List<String> filters() {
@@ -163,22 +156,14 @@ class KernelFilterAgreementTest {
     void histogramsCountWhatTheTableLists() {
         for (String text : List.of("", "owned", "sport = :" + a, "state time-wait", "stack bbr")) {
             Filter f = new Filter.And(FilterParser.parse(ours), FilterParser.parse(text));
-            // Two dumps: a socket of the fixture may change state between them on a loaded host
-            // (an orphan's timer), so a disagreement gets two more tries before it counts.
-            StateHistogram h = null;
-            java.util.Map<TcpState, Long> counted = null;
-            for (int attempt = 0; attempt < 3; attempt++) {
-                h = NETLINK.histogram(f);
-                java.util.Map<TcpState, Long> c = new java.util.EnumMap<>(TcpState.class);
-                for (TcpState s : TcpState.values()) {
-                    c.put(s, 0L);
-                }
-                NETLINK.connections(f, false).forEach(r -> c.merge(r.state(), 1L, Long::sum));
-                counted = c;
-                if (h.toEnumMap().equals(c)) {
-                    break;
-                }
+            // Every state of the farm is stable: FIN_WAIT_2 is held by an open, half-closed client,
+            // not an orphan on a timer, and TIME_WAIT lasts a minute.
+            StateHistogram h = NETLINK.histogram(f);
+            java.util.Map<TcpState, Long> counted = new java.util.EnumMap<>(TcpState.class);
+            for (TcpState s : TcpState.values()) {
+                counted.put(s, 0L);
             }
+            NETLINK.connections(f, false).forEach(r -> counted.merge(r.state(), 1L, Long::sum));
             assertEquals(counted, h.toEnumMap(), text);
             assertEquals(TcpState.values().length, h.toMap().size(), "every state is present");
         }

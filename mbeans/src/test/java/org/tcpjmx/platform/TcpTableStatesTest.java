@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,10 +21,13 @@ import org.tcpjmx.model.Backend;
 import org.tcpjmx.model.IpFamily;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.testing.LoopbackConnections;
+import org.tcpjmx.testing.LoopbackConnections.Flavor;
+import org.tcpjmx.testing.LoopbackConnections.Pair;
 
 /**
  * The table holds real loopback sockets in every state loopback can make, with the right details.
- * Java opens dual-stack IPv6 sockets by default; the fixtures open AF_INET ones through channels.
+ * Java opens dual-stack IPv6 sockets by default; the farm opens AF_INET ones through channels.
  */
 class TcpTableStatesTest {
     private static final TcpPlatform netlink = TcpPlatforms.open("netlink");
@@ -30,12 +35,12 @@ class TcpTableStatesTest {
 
     @Test
     void ipv4SocketsAppearInEveryStateWithTheirAddressesPortsAndOwner() throws Exception {
-        checkAllStates(InetAddress.getByName("127.0.0.1"), "127.0.0.1", IpFamily.INET4);
+        checkAllStates(Flavor.IPV4, IpFamily.INET4);
     }
 
     @Test
     void ipv6SocketsAppearInEveryState() throws Exception {
-        checkAllStates(InetAddress.getByName("::1"), "::1", IpFamily.INET6);
+        checkAllStates(Flavor.IPV6, IpFamily.INET6);
     }
 
     @Test
@@ -60,24 +65,21 @@ class TcpTableStatesTest {
         }
     }
 
-    static void checkAllStates(InetAddress address, String text, IpFamily family) throws Exception {
-        try (StateFixtures f = new StateFixtures(address)) {
-            ServerSocket full = f.listen(1);
-            int port = f.localPort();
-            Socket[] est = f.established();
-            Socket[] closeWait = f.closeWait();
-            int timeWaitPort = f.timeWait();
-            Socket[] lastAck = f.lastAck();
-            int finWait1Port = f.finWait1();
-            // A listener with backlog 1 holds two unaccepted connections; the third SYN is dropped: SYN_SENT.
-            f.track(f.connect(address, full.getLocalPort()));
-            f.track(f.connect(address, full.getLocalPort()));
-            var synSent = f.synSent(full);
-            Thread.sleep(200);
+    static void checkAllStates(Flavor flavor, IpFamily family) throws Exception {
+        String text = flavor.tableAddress();
+        try (LoopbackConnections farm = new LoopbackConnections(netlink)) {
+            int port = farm.listenerPort(flavor);
+            Pair est = farm.established(flavor);
+            Pair closeWait = farm.closeWait(flavor);
+            Pair timeWait = farm.timeWait(flavor);
+            Pair lastAck = farm.lastAck(flavor);
+            Pair finWait1 = farm.finWait1(flavor);
+            SocketChannel synSent = farm.synSent(flavor);
+            int fullPort = ((InetSocketAddress) synSent.getRemoteAddress()).getPort();
 
-            // This fixture's sockets, by its listeners' addresses and ports (ss reads the same filter).
+            // This farm's sockets, by its listeners' addresses and ports (ss reads the same filter).
             String host = family == IpFamily.INET6 ? "[" + text + "]" : text;
-            String filter = "src " + host + ":" + port + " or dst " + host + ":" + port + " or dst " + host + ":" + full.getLocalPort();
+            String filter = "src " + host + ":" + port + " or dst " + host + ":" + port + " or dst " + host + ":" + fullPort;
             List<TcpConnection> rows = netlink.connections(FilterParser.parse(filter), true);
 
             TcpConnection listen = find(rows, TcpState.LISTEN, port, 0);
@@ -85,8 +87,8 @@ class TcpTableStatesTest {
             assertTrue(listen.owned(), "this JVM owns its listener");
             assertEquals(family, listen.family());
 
-            TcpConnection client = find(rows, TcpState.ESTABLISHED, est[0].getLocalPort(), port);
-            TcpConnection server = find(rows, TcpState.ESTABLISHED, port, est[0].getLocalPort());
+            TcpConnection client = find(rows, TcpState.ESTABLISHED, est.clientPort(), port);
+            TcpConnection server = find(rows, TcpState.ESTABLISHED, port, est.clientPort());
             assertEquals(text, client.remote().addressText());
             assertTrue(client.owned() && server.owned());
             assertTrue(client.hasCookie() && client.inode() > 0);
@@ -94,19 +96,20 @@ class TcpTableStatesTest {
             assertTrue(client.info().get().rttMicros() > 0);
             assertFalse(client.stack().isEmpty(), "congestion control is reported");
 
-            TcpConnection cw = find(rows, TcpState.CLOSE_WAIT, port, closeWait[0].getLocalPort());
+            TcpConnection cw = find(rows, TcpState.CLOSE_WAIT, port, closeWait.clientPort());
             assertTrue(cw.owned());
-            TcpConnection fw2 = find(rows, TcpState.FIN_WAIT_2, closeWait[0].getLocalPort(), port);
-            assertFalse(fw2.owned(), "a closed socket's orphan belongs to nobody");
+            TcpConnection fw2 = find(rows, TcpState.FIN_WAIT_2, closeWait.clientPort(), port);
+            assertTrue(fw2.owned(), "the half-closed client is still this JVM's socket");
 
-            TcpConnection tw = find(rows, TcpState.TIME_WAIT, timeWaitPort, port);
+            TcpConnection tw = find(rows, TcpState.TIME_WAIT, timeWait.clientPort(), port);
             assertEquals(0, tw.inode());
-            assertFalse(tw.owned());
+            assertFalse(tw.owned(), "a TIME_WAIT entry has no file, so no owner");
             assertEquals("", tw.stack(), "TIME_WAIT sockets have no congestion control");
 
-            find(rows, TcpState.LAST_ACK, port, lastAck[0].getLocalPort());
-            find(rows, TcpState.FIN_WAIT_1, finWait1Port, port);
-            TcpConnection syn = find(rows, TcpState.SYN_SENT, ((java.net.InetSocketAddress) synSent.getLocalAddress()).getPort(), full.getLocalPort());
+            find(rows, TcpState.LAST_ACK, port, lastAck.clientPort());
+            find(rows, TcpState.FIN_WAIT_1, finWait1.clientPort(), port);
+            TcpConnection syn = rows.stream().filter(c -> c.state() == TcpState.SYN_SENT && c.remote().port() == fullPort)
+                    .findFirst().orElseThrow(() -> new AssertionError("no SYN_SENT row to " + fullPort + " in " + rows));
             assertTrue(syn.owned());
 
             // The same sockets, seen by ss and by the /proc reader.

@@ -16,11 +16,12 @@ import org.tcpjmx.platform.TcpPlatforms;
  *   <li>{@link LoopbackConnections}: a farm of real loopback connections over that platform;</li>
  *   <li>{@link TcpDropper}: a dropper that sees only that farm's sockets ({@link LoopbackConnections#confined()})
  *       and protects everything that is not the farm's, so a bulk drop of the test can never
- *       reach another process's connection.</li>
+ *       reach another process's connection;</li>
+ *   <li>{@link AuditLogCapture}: the drop audit log's lines while the scope lasts.</li>
  * </ul>
- * The farm and its dropper belong to the scope that first asked for them: a {@code @BeforeAll}
+ * The farm, its dropper and the audit capture belong to the scope that first asked for them: a {@code @BeforeAll}
  * method's to the class, a {@code @BeforeEach} or test method's to that test (which then shares
- * them with its {@code @BeforeEach} methods). JUnit closes the farm when that scope ends, after
+ * them with its {@code @BeforeEach} methods). JUnit closes them when that scope ends, after
  * its {@code @AfterEach} or {@code @AfterAll} methods, whether the test passed or not.
  */
 public final class LoopbackFarmExtension implements ParameterResolver {
@@ -29,7 +30,8 @@ public final class LoopbackFarmExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == TcpPlatform.class || type == LoopbackConnections.class || type == TcpDropper.class;
+        return type == TcpPlatform.class || type == LoopbackConnections.class || type == TcpDropper.class
+                || type == AuditLogCapture.class;
     }
 
     @Override
@@ -42,6 +44,9 @@ public final class LoopbackFarmExtension implements ParameterResolver {
         }
         // Looked up through the enclosing scopes first: a test of a class whose @BeforeAll made a farm uses that farm.
         ExtensionContext.Store store = context.getStore(NAMESPACE);
+        if (type == AuditLogCapture.class) {
+            return store.getOrComputeIfAbsent("audit", k -> new AuditLogCapture(), AuditLogCapture.class);
+        }
         LoopbackConnections farm = store.getOrComputeIfAbsent("farm", k -> new LoopbackConnections(platform), LoopbackConnections.class);
         if (type == LoopbackConnections.class) {
             return farm;
