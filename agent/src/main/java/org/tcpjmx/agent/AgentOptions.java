@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.tcpjmx.jmx.AnswerBudget;
+import org.tcpjmx.platform.TableSnapshots;
 
 /**
  * The agent's options, {@code key=value,key=value}, the same for {@code -javaagent:jar=OPTIONS} and
@@ -31,6 +32,10 @@ import org.tcpjmx.jmx.AnswerBudget;
  *     endpoint (default), or through every JMX surface of the JVM
  * @param trackOrigins whether to record where this JVM's sockets are opened from the start
  *     ({@code trackOrigins=true}; {@code Agent.TrackOrigins} switches it later)
+ * @param snapshotMaxAgeMillis {@code snapshotMaxAge=}: {@code States.SnapshotMaxAgeMillis} from the start,
+ *     milliseconds; -1 leaves the default
+ * @param walkBudgetPercent {@code walkBudget=}: {@code States.WalkBudgetPercent} from the start; -1
+ *     leaves the default
  * @param http HTTP limits, admitted web origins and HTTPS ({@code maxConnections}, {@code requestTimeout},
  *     {@code idleTimeout}, {@code allowOrigin}, {@code protocol}, {@code keystore}, {@code keystorePassword},
  *     {@code useSslClientAuthentication}, {@code insecureAuth})
@@ -47,7 +52,9 @@ public record AgentOptions(
         long answerBudget,
         DropAccess dropAccess,
         HttpOptions http,
-        boolean trackOrigins) {
+        boolean trackOrigins,
+        long snapshotMaxAgeMillis,
+        int walkBudgetPercent) {
 
     /** Default bind address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -56,7 +63,8 @@ public record AgentOptions(
     /** Every key the agent understands. */
     public static final List<String> KEYS = List.of("host", "port", "jolokia", "user", "password", "readOnly", "policy", "auth", "dropAccess",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
-            "useSslClientAuthentication", "insecureAuth", "answerBudget", "trackOrigins");
+            "useSslClientAuthentication", "insecureAuth", "answerBudget", "trackOrigins", "snapshotMaxAge",
+            "walkBudget");
     /** The keys that configure HTTP, meaningless with {@code jolokia=false}. */
     private static final List<String> HTTP_KEYS = List.of("host", "port", "user", "password", "policy", "auth",
             "maxConnections", "requestTimeout", "idleTimeout", "allowOrigin", "protocol", "keystore", "keystorePassword",
@@ -125,7 +133,11 @@ public record AgentOptions(
         HttpOptions http = http(given);
         AgentOptions options = new AgentOptions(host, port, jolokia, user, password, readOnly, policy, auth.equals("none"),
                 answerBudget, dropAccess, http,
-                parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false")));
+                parseBoolean("trackOrigins", given.getOrDefault("trackOrigins", "false")),
+                given.containsKey("snapshotMaxAge") ? parseBounded("snapshotMaxAge", given.get("snapshotMaxAge"),
+                        TableSnapshots.MAX_MAX_AGE_MILLIS, "milliseconds; 0 switches sharing off") : -1,
+                given.containsKey("walkBudget") ? (int) parseBounded("walkBudget", given.get("walkBudget"),
+                        TableSnapshots.MAX_WALK_BUDGET_PERCENT, "percent of one core; 0 switches the budget off") : -1);
         if (jolokia && user.isEmpty() && !options.authNone() && !isLoopback(host)) {
             throw new IllegalArgumentException("refusing to serve host=" + host + " (not a loopback address) without authentication: anyone who"
                     + " reaches that port could read the TCP table and drop connections. Give user= and password=, or auth=none to accept it");
@@ -195,6 +207,18 @@ public record AgentOptions(
         return o;
     }
 
+    private static long parseBounded(String key, String value, long max, String unit) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 0 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the message below.
+        }
+        throw new IllegalArgumentException(key + "='" + value + "' is not valid; use a whole number from 0 to " + max + " (" + unit + ")");
+    }
+
     private static int parseCount(String key, String value, int dflt, int max) {
         if (value == null) {
             return dflt;
@@ -225,7 +249,9 @@ public record AgentOptions(
                 + ",idleTimeout=" + http.idleTimeoutSeconds()
                 + (http.allowedOrigins().isEmpty() ? "" : ",allowOrigin=" + String.join(",", http.allowedOrigins()))
                 + http.tls().map(t -> ",protocol=https," + t).orElse("") + (http.insecureAuth() ? ",insecureAuth=true" : "")
-                + (trackOrigins ? ",trackOrigins=true" : "");
+                + (trackOrigins ? ",trackOrigins=true" : "")
+                + (snapshotMaxAgeMillis >= 0 ? ",snapshotMaxAge=" + snapshotMaxAgeMillis : "")
+                + (walkBudgetPercent >= 0 ? ",walkBudget=" + walkBudgetPercent : "");
     }
 
     private static Map<String, String> split(String text) {

@@ -76,6 +76,7 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
                 .withOrigins(origins));
         Optional<JolokiaEndpoint> endpoint = Optional.empty();
         try {
+            snapshotOptions(server, options);
             if (options.jolokia()) {
                 JolokiaEndpoint e = JolokiaEndpoint.start(options, dropServer == server ? List.of() : List.of(dropServer));
                 endpoint = Optional.of(e);
@@ -117,6 +118,16 @@ final class RunningAgent implements AutoCloseable, AgentBean.RunningState {
             return TcpPlatforms.open();
         } finally {
             System.clearProperty(JNA_SEARCH_PATH);
+        }
+    }
+
+    /** snapshotMaxAge= and walkBudget=: set as an operator would set the States attributes, before anyone reads them. */
+    private static void snapshotOptions(MBeanServer server, AgentOptions options) throws JMException {
+        if (options.snapshotMaxAgeMillis() >= 0) {
+            server.setAttribute(TcpJmx.STATES, new javax.management.Attribute("SnapshotMaxAgeMillis", options.snapshotMaxAgeMillis()));
+        }
+        if (options.walkBudgetPercent() >= 0) {
+            server.setAttribute(TcpJmx.STATES, new javax.management.Attribute("WalkBudgetPercent", (long) options.walkBudgetPercent()));
         }
     }
 

@@ -146,4 +146,20 @@ class AgentOptionsTest {
             assertTrue(e.getMessage().startsWith("answerBudget='" + bad + "' is not a size of at least 64k"), e.getMessage());
         }
     }
+
+    @Test
+    void snapshotMaxAgeAndWalkBudgetAreBoundedAndTheErrorNamesTheRange() {
+        AgentOptions o = AgentOptions.parse("snapshotMaxAge=0,walkBudget=5");
+        assertEquals(0, o.snapshotMaxAgeMillis());
+        assertEquals(5, o.walkBudgetPercent());
+        assertTrue(o.toString().contains("snapshotMaxAge=0,walkBudget=5"), o.toString());
+        assertEquals(-1, AgentOptions.defaults().snapshotMaxAgeMillis(), "not given: the MBean's default");
+        assertEquals(-1, AgentOptions.defaults().walkBudgetPercent());
+        for (String bad : new String[] {"snapshotMaxAge=-1", "snapshotMaxAge=60001", "snapshotMaxAge=1s", "walkBudget=101", "walkBudget=x"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad));
+            String key = bad.substring(0, bad.indexOf('='));
+            assertTrue(e.getMessage().startsWith(key + "='" + bad.substring(key.length() + 1) + "' is not valid; use a whole number from 0 to "),
+                    e.getMessage());
+        }
+    }
 }

@@ -76,6 +76,17 @@ class RunningAgentTest {
         assertEquals(405, write.status(), write.body());
     }
 
+    @Test
+    void snapshotOptionsSetTheStatesAttributesBeforeAnyRead() {
+        agent = RunningAgent.start(AgentOptions.parse("port=0,snapshotMaxAge=0,walkBudget=7"), SERVER);
+        Answer read = Http.get(agent.jolokiaUrl() + "read/org.tcpjmx:type=States/SnapshotMaxAgeMillis,WalkBudgetPercent,SnapshotServedAgeMillis");
+        assertEquals(200, read.jolokiaStatus(), read.body());
+        Map<?, ?> v = (Map<?, ?>) read.value();
+        assertEquals(0L, ((Number) v.get("SnapshotMaxAgeMillis")).longValue(), read.body());
+        assertEquals(7L, ((Number) v.get("WalkBudgetPercent")).longValue(), read.body());
+        assertEquals(0L, ((Number) v.get("SnapshotServedAgeMillis")).longValue(), "sharing off: every read walks");
+    }
+
     /** Refused the way Jolokia refuses: HTTP 200 with status 403 inside, which a web console does not take for bad credentials. */
     private static void assertRefusedOrigin(Answer a) {
         assertEquals(200, a.status(), a.body());

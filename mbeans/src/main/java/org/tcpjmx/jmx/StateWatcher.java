@@ -5,12 +5,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
+import org.tcpjmx.platform.TableSnapshot;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
@@ -21,6 +23,10 @@ import org.tcpjmx.platform.TcpPlatform;
  * set or first-seen tracking is on; it ends when both are off again and on {@link #close()}.
  * First-seen times are kept only for the sockets of the last sample (by cookie on netlink, by
  * 4-tuple on /proc), so memory follows the size of the table, not its history.
+ *
+ * <p>A sample walks as little as it can: where a reader took a snapshot within the last interval
+ * (a scrape, a dashboard), its counts serve; otherwise both CLOSE_WAIT watches share one dump the
+ * kernel filters by state.
  */
 final class StateWatcher implements AutoCloseable {
     static final String THREAD_NAME = "tcpjmx-watcher";
@@ -70,6 +76,8 @@ final class StateWatcher implements AutoCloseable {
     private final boolean[] above = new boolean[Watch.values().length];
     private long intervalMillis = DEFAULT_INTERVAL_MILLIS;
     private boolean trackFirstSeen;
+    /** When a threshold was last set: a snapshot older than that does not judge it. */
+    private long thresholdSetNanos = System.nanoTime();
     private boolean closed;
     private boolean wake;
     private Thread thread;
@@ -78,9 +86,16 @@ final class StateWatcher implements AutoCloseable {
     private volatile long lastSampleMillis = -1;
     private boolean failing;
 
-    StateWatcher(TcpPlatform platform, Listener listener) {
+    private final Supplier<TableSnapshot> snapshots;
+
+    /**
+     * @param snapshots the newest snapshot readers took, or null: a sample uses it when it is younger
+     *     than the interval
+     */
+    StateWatcher(TcpPlatform platform, Listener listener, Supplier<TableSnapshot> snapshots) {
         this.platform = platform;
         this.listener = listener;
+        this.snapshots = snapshots;
     }
 
     long threshold(Watch w) {
@@ -94,6 +109,7 @@ final class StateWatcher implements AutoCloseable {
         synchronized (lock) {
             thresholds[w.ordinal()] = Math.max(0, threshold);
             above[w.ordinal()] = false;
+            thresholdSetNanos = System.nanoTime();
             reconfigure();
         }
     }
@@ -241,6 +257,8 @@ final class StateWatcher implements AutoCloseable {
         }
         List<Crossing> crossings = new ArrayList<>();
         boolean ok = true;
+        TableSnapshot recent = recentSnapshot();
+        long[] closeWait = null;
         for (Watch w : Watch.values()) {
             int i = w.ordinal();
             if (th[i] <= 0) {
@@ -248,7 +266,16 @@ final class StateWatcher implements AutoCloseable {
             }
             long count;
             try {
-                count = platform.histogram(w.filter).count(w.state);
+                if (recent != null) {
+                    count = (w == Watch.OWN_CLOSE_WAIT ? recent.own() : recent.all()).count(w.state);
+                } else if (w.state == TcpState.CLOSE_WAIT) {
+                    if (closeWait == null) {
+                        closeWait = countCloseWait(th[Watch.OWN_CLOSE_WAIT.ordinal()] > 0);
+                    }
+                    count = closeWait[w == Watch.OWN_CLOSE_WAIT ? 1 : 0];
+                } else {
+                    count = platform.histogram(w.filter).count(w.state);
+                }
             } catch (RuntimeException e) {
                 ok = false;
                 reportFailure("counting " + w.what, e);
@@ -289,6 +316,30 @@ final class StateWatcher implements AutoCloseable {
                 LOG.warn("sending the {} threshold notification failed", c.watch().name, e);
             }
         }
+    }
+
+    /** A snapshot a reader took within the last interval and since a threshold was last set, or null. */
+    private TableSnapshot recentSnapshot() {
+        TableSnapshot s = snapshots.get();
+        long interval;
+        long setAt;
+        synchronized (lock) {
+            interval = intervalMillis;
+            setAt = thresholdSetNanos;
+        }
+        return s != null && s.startNanos() - setAt > 0 && s.ageMillis(System.nanoTime()) < interval ? s : null;
+    }
+
+    /** The host's CLOSE_WAIT sockets and, when asked, this JVM's: {all, own}, from one dump. */
+    private long[] countCloseWait(boolean withOwned) {
+        long[] n = new long[2];
+        platform.tally(Watch.CLOSE_WAIT.filter, withOwned, (state, port, owned) -> {
+            n[0]++;
+            if (owned) {
+                n[1]++;
+            }
+        });
+        return n;
     }
 
     private void recordFirstSeen() {

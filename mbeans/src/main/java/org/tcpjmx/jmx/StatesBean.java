@@ -82,7 +82,7 @@ final class StatesBean extends NotifyingOpenMBean {
         this.origins = origins;
         this.histograms = new TcpHistograms(platform);
         this.snapshots = new TableSnapshots(histograms, ListeningPortCounts.PORT_LIMIT);
-        this.watcher = new StateWatcher(platform, this::crossed);
+        this.watcher = new StateWatcher(platform, this::crossed, snapshots::latest);
 
         attribute(OpenAttribute.readOnly("Histogram", "Sockets of the host per state, every state present (zeros included)",
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).all())));
@@ -130,6 +130,16 @@ final class StatesBean extends NotifyingOpenMBean {
                 + " (0-" + TableSnapshots.MAX_MAX_AGE_MILLIS + ", default " + TableSnapshots.DEFAULT_MAX_AGE_MILLIS
                 + "); readers arriving while a walk runs wait for it. 0: every read walks the table itself", SimpleType.LONG,
                 ctx -> snapshots.maxAgeMillis(), v -> snapshots.setMaxAgeMillis((Long) v)).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.writable("WalkBudgetPercent", "The share of one core that walks for the shared snapshot may"
+                + " use, percent (0-" + TableSnapshots.MAX_WALK_BUDGET_PERCENT + ", default "
+                + TableSnapshots.DEFAULT_WALK_BUDGET_PERCENT + "). A snapshot whose walk took more CPU is served for longer,"
+                + " up to " + TableSnapshots.MAX_MAX_AGE_MILLIS + " ms, so polling a huge table costs at most this."
+                + " 0: no budget, SnapshotMaxAgeMillis alone decides", SimpleType.LONG,
+                ctx -> (long) snapshots.walkBudgetPercent(), v -> snapshots.setWalkBudgetPercent((Long) v))
+                .withDescriptor("units=percent"));
+        attribute(OpenAttribute.readOnly("SnapshotServedAgeMillis", "How old a snapshot may be now and still be served,"
+                + " milliseconds: SnapshotMaxAgeMillis, or longer where the last walk's CPU time and WalkBudgetPercent say so",
+                SimpleType.LONG, ctx -> snapshots.servedAgeMillis()).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.readOnly("SnapshotTime", "When the walk behind the figures of this read began, epoch"
                 + " milliseconds (attributes read together share one snapshot)", SimpleType.LONG,
                 ctx -> snapshot(ctx).timeMillis()).withDescriptor("units=milliseconds"));

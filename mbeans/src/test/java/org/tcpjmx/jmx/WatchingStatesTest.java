@@ -224,4 +224,23 @@ class WatchingStatesTest {
         }
         assertFalse(info.getNotifications().length == 0);
     }
+
+    @Test
+    void aSampleCountsFromASnapshotAReaderTookWithinTheInterval() throws Exception {
+        try {
+            client.setAttribute(STATES, new Attribute("SampleIntervalMillis", 3_600_000L));
+            client.setAttribute(STATES, new Attribute("SnapshotMaxAgeMillis", 60_000L));
+            client.setAttribute(STATES, new Attribute("CloseWaitThreshold", 1_000_000_000L));
+            await(() -> lastSample() > 0, "a first sample");
+            long first = lastSample();
+            client.getAttribute(STATES, "Histogram"); // a reader's snapshot, taken after the threshold was set
+            long walks = (Long) client.getAttribute(STATES, "TableWalks");
+            client.setAttribute(STATES, new Attribute("SampleIntervalMillis", 3_599_999L)); // wakes the watcher
+            await(() -> lastSample() > first, "a second sample");
+            assertEquals(walks, (Long) client.getAttribute(STATES, "TableWalks"), "the sample counted from the reader's snapshot");
+        } finally {
+            client.setAttribute(STATES, new Attribute("SampleIntervalMillis", StateWatcher.DEFAULT_INTERVAL_MILLIS));
+            client.setAttribute(STATES, new Attribute("SnapshotMaxAgeMillis", 1_000L));
+        }
+    }
 }

@@ -52,6 +52,7 @@ class TableSnapshotsTest {
     @Test
     void pastItsAgeTheSnapshotIsTakenAgain() throws Exception {
         snapshots.setMaxAgeMillis(50);
+        snapshots.setWalkBudgetPercent(0); // the maximum age alone decides
         TableSnapshot first = snapshots.get();
         while (first.ageMillis(System.nanoTime()) <= 50) {
             Thread.sleep(10);
@@ -113,6 +114,39 @@ class TableSnapshotsTest {
             }
             assertTrue(s.walkNanos() > 0);
         }
+    }
+
+    @Test
+    void aWalkThatCostMuchCpuIsServedLongerWithinTheBudget() {
+        // Clocks the test moves: each walk costs 100 ms of CPU, so at 2% of a core it is served 5 s.
+        long[] now = {System.nanoTime()}; // ages compare it with the walks' real System.nanoTime() starts
+        long[] cpu = {0};
+        long[] step = {100_000_000L}; // the CPU clock moves one step between its reads before and after a walk
+        TableSnapshots budgeted = new TableSnapshots(new TcpHistograms(platform), 10, () -> now[0], () -> cpu[0] += step[0]);
+        assertEquals(TableSnapshots.DEFAULT_WALK_BUDGET_PERCENT, budgeted.walkBudgetPercent());
+        budgeted.setWalkBudgetPercent(2);
+        long walks = platform.tableWalks();
+        TableSnapshot first = budgeted.get();
+        assertEquals(5_000, budgeted.servedAgeMillis(), "100 ms of CPU at 2% of one core: one walk per 5 s");
+        now[0] = first.startNanos() + 4_000_000_000L;
+        assertSame(first, budgeted.get(), "4 s old, past the 1 s maximum age, within the budget");
+        assertEquals(1, platform.tableWalks() - walks);
+        now[0] = first.startNanos() + 5_001_000_000L;
+        assertNotSame(first, budgeted.get(), "past what the budget asks");
+        assertEquals(2, platform.tableWalks() - walks);
+
+        budgeted.setWalkBudgetPercent(0);
+        assertEquals(TableSnapshots.DEFAULT_MAX_AGE_MILLIS, budgeted.servedAgeMillis(), "no budget: the maximum age alone");
+        budgeted.setWalkBudgetPercent(1);
+        budgeted.setMaxAgeMillis(0);
+        assertEquals(0, budgeted.servedAgeMillis(), "sharing off is off, whatever the budget");
+        budgeted.setMaxAgeMillis(1_000);
+        step[0] = 10_000_000_000L; // a walk of 10 s CPU: 1000 s at 1%, capped
+        now[0] = first.startNanos() + 20_000_000_000L;
+        budgeted.get();
+        assertEquals(TableSnapshots.MAX_MAX_AGE_MILLIS, budgeted.servedAgeMillis(), "never served older than the cap");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> budgeted.setWalkBudgetPercent(101));
+        assertTrue(e.getMessage().contains("101") && e.getMessage().contains("100"), e.getMessage());
     }
 
     @Test
