@@ -108,7 +108,7 @@ final class StatesBean extends NotifyingOpenMBean {
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).own())));
         attribute(OpenAttribute.readOnly("ByListeningPort", "Sockets per state on each local port where a socket listens"
                 + " (the host's server ports, IPv4 and IPv6 together), every state present; the lowest "
-                + ListeningPortCounts.PORT_LIMIT + " such ports, one row each keyed by localPort. For scrapers, which read"
+                + ListeningPortCounts.PORT_LIMIT + " such ports, one row each keyed by AtPort. For scrapers, which read"
                 + " attributes only; byLocalPort(filter) covers any port", HistogramTypes.PORT_HISTOGRAMS,
                 ctx -> HistogramTypes.portHistograms(snapshot(ctx).byListeningPort()))
                 .withDescriptor("metricType=gauge", "units=sockets"));
