@@ -21,19 +21,19 @@ final class AgentBean extends OpenMBeanBase {
     static final ObjectName NAME = name("org.tcpjmx:type=Agent");
 
     AgentBean(String version, RunningState state, HostCapabilities caps, ManagementConnections management) {
-        super("The tcpjmx agent in this JVM: version, backend (netlink or procfs), what it may drop here, where Jolokia listens");
+        super("The tcpjmx agent in this JVM. Its version, backend (netlink or procfs), what it may drop here, where Jolokia listens");
         add("Version", SimpleType.STRING, "Version of the tcpjmx agent", () -> version);
         add("Backend", SimpleType.STRING, "Where the TCP table comes from: netlink (NETLINK_SOCK_DIAG) or procfs (/proc/net/tcp, the fallback)",
                 () -> state.backend());
         add("BackendDetail", SimpleType.STRING, "Which backend is in use and, after a fallback (netlink or native access unavailable), why",
                 () -> state.backendDetail());
-        add("NativeAccess", SimpleType.STRING, "Whether this JDK lets the agent's JNA call native code (JDK 24+ need --enable-native-access=ALL-UNNAMED)",
+        add("NativeAccess", SimpleType.STRING, "Whether this JDK lets the agent's JNA call native code. JDK 24+ need --enable-native-access=ALL-UNNAMED",
                 NativeAccess::describe);
-        add("CanDropOthersSockets", SimpleType.BOOLEAN, "Whether sockets of other processes can be dropped: netlink backend, CAP_NET_ADMIN and a kernel with CONFIG_INET_DIAG_DESTROY",
+        add("CanDropOthersSockets", SimpleType.BOOLEAN, "Whether sockets of other processes can be dropped. That takes the netlink backend, CAP_NET_ADMIN and a kernel with CONFIG_INET_DIAG_DESTROY",
                 caps::canDropOthers);
         add("CanDropTimeWait", SimpleType.BOOLEAN, "Whether TIME_WAIT entries can be dropped: as CanDropOthersSockets, on Linux 6.0 or later",
                 caps::canDropTimeWait);
-        add("CapNetAdmin", SimpleType.BOOLEAN, "Whether CAP_NET_ADMIN is in this process's effective capability set (/proc/self/status CapEff, bit 12)",
+        add("CapNetAdmin", SimpleType.BOOLEAN, "Whether CAP_NET_ADMIN is in this process's effective capability set. From /proc/self/status CapEff, bit 12",
                 caps::capNetAdmin);
         add("KernelRelease", SimpleType.STRING, "The running kernel (uname -r)", caps::kernelRelease);
         add("Capabilities", stringArray(), "One sentence per finding behind the capability flags", () -> caps.detail().toArray(new String[0]));
@@ -42,14 +42,14 @@ final class AgentBean extends OpenMBeanBase {
         add("ReadOnly", SimpleType.BOOLEAN, "Whether drop operations are refused (agent option readOnly=true)", () -> state.readOnly());
         add("Authenticated", SimpleType.BOOLEAN, "Whether Jolokia requires HTTP basic auth (agent options user= and password=)",
                 () -> state.authenticated());
-        add("ProtectedEndpoints", stringArray(), "Listeners whose connections bulk drops never cut: the agent's Jolokia port and the JVM's JMX remote ports",
+        add("ProtectedEndpoints", stringArray(), "Listeners whose connections bulk drops never cut. The agent's Jolokia port and the JVM's JMX remote ports",
                 () -> management.describe().toArray(new String[0]));
-        add("OtherJmxBridges", stringArray(), "Other bridges to this JVM's platform MBeanServer (another Jolokia, a JMX remote port"
-                + " without authentication) and whether the drop operations are reachable through them (agent option dropAccess)",
+        add("OtherJmxBridges", stringArray(), "Other bridges to this JVM's platform MBeanServer and whether they reach the drop operations."
+                + " Another Jolokia, a JMX remote port without authentication (agent option dropAccess)",
                 () -> state.otherJmxBridges().toArray(new String[0]));
         add("MBeans", stringArray(), "Every MBean the agent registered", () -> state.mbeans().toArray(new String[0]));
         attribute(OpenAttribute.writable("TrackOrigins", "Whether the agent records where this JVM opens each TCP socket"
-                + " (connect, accept), for the origin column of Connections rows and Connections.byOrigin (agent option"
+                + " (connect, accept). For the origin column of Connections rows and Connections.byOrigin (agent option"
                 + " trackOrigins=true). Setting it true retransforms the JDK's socket classes, false restores them and forgets"
                 + " the records; refused, changing nothing, where this JVM cannot retransform", SimpleType.BOOLEAN,
                 ctx -> state.trackOrigins(), v -> state.trackOrigins((Boolean) v)));

@@ -12,17 +12,41 @@ import java.util.regex.Pattern;
 import javax.management.MBeanAttributeInfo;
 import org.junit.jupiter.api.Test;
 import org.tcpjmx.platform.TcpPlatforms;
+import org.tcpjmx.testing.TooltipDescriptions;
 
 /**
  * src/docs/agent.md names every attribute of {@code org.tcpjmx:type=Agent} in its section, so the
- * reference cannot go stale (src/docs/mbeans.md covers the other five MBeans, checked by
+ * reference cannot go stale, and every description opens with a sentence short enough for JConsole's
+ * tooltip (src/docs/mbeans.md covers the other five MBeans, checked by
  * {@code MBeansDocTest} in the mbeans module).
  */
 class AgentMBeanDocTest {
 
     @Test
     void everyAgentAttributeIsNamedInItsSection() throws Exception {
-        AgentBean bean = new AgentBean("test", new AgentBean.RunningState() {
+        AgentBean bean = bean();
+        String section = section(Files.readAllLines(doc()), "## " + AgentBean.NAME);
+        List<String> missing = new ArrayList<>();
+        MBeanAttributeInfo[] attributes = bean.getMBeanInfo().getAttributes();
+        assertTrue(attributes.length > 5, "the Agent MBean's attributes");
+        for (MBeanAttributeInfo a : attributes) {
+            if (!Pattern.compile("`" + Pattern.quote(a.getName()) + "`").matcher(section).find()) {
+                missing.add(a.getName());
+            }
+        }
+        assertEquals(List.of(), missing, "attributes of " + AgentBean.NAME + " not named in src/docs/agent.md");
+        assertEquals(0, bean.getMBeanInfo().getOperations().length, "the doc describes a read-only MBean");
+    }
+
+    /** As {@code DescriptionsFitATooltipTest} checks the other five: JConsole's tooltips show the first sentence. */
+    @Test
+    void everyAgentDescriptionOpensWithAShortSentence() throws Exception {
+        assertEquals(List.of(), TooltipDescriptions.tooLong(AgentBean.NAME.toString(), bean().getMBeanInfo()),
+                "first sentences over " + TooltipDescriptions.FIRST_SENTENCE_LIMIT + " characters");
+    }
+
+    private static AgentBean bean() throws Exception {
+        return new AgentBean("test", new AgentBean.RunningState() {
             @Override
             public String backend() {
                 return "netlink";
@@ -53,18 +77,6 @@ class AgentMBeanDocTest {
                 return List.of();
             }
         }, HostCapabilities.probe(TcpPlatforms.open("netlink")), new ManagementConnections());
-
-        String section = section(Files.readAllLines(doc()), "## " + AgentBean.NAME);
-        List<String> missing = new ArrayList<>();
-        MBeanAttributeInfo[] attributes = bean.getMBeanInfo().getAttributes();
-        assertTrue(attributes.length > 5, "the Agent MBean's attributes");
-        for (MBeanAttributeInfo a : attributes) {
-            if (!Pattern.compile("`" + Pattern.quote(a.getName()) + "`").matcher(section).find()) {
-                missing.add(a.getName());
-            }
-        }
-        assertEquals(List.of(), missing, "attributes of " + AgentBean.NAME + " not named in src/docs/agent.md");
-        assertEquals(0, bean.getMBeanInfo().getOperations().length, "the doc describes a read-only MBean");
     }
 
     private static Path doc() {

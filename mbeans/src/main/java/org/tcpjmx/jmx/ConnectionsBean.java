@@ -33,7 +33,7 @@ final class ConnectionsBean extends OpenMBeanBase {
     }
 
     ConnectionsBean(TcpPlatform platform, StateWatcher watcher, AnswerBudget budget, OriginLookup origins) {
-        super("The TCP table of this host (ss -tan): every socket as a row, queries with ss filters,"
+        super("The TCP table of this host (ss -tan), every socket as a row. Queries with ss filters,"
                 + " and the tcpdrop command line of each row. Answers stay within the agent's answer budget ("
                 + budget + " here); queryPage reaches tables of any size");
         this.platform = platform;
@@ -41,14 +41,14 @@ final class ConnectionsBean extends OpenMBeanBase {
         this.budget = budget;
         this.origins = origins;
 
-        attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states, as the kernel counts them"
-                + " (/proc/net/sockstat and sockstat6: inuse of both families plus tw), without walking the table; it"
-                + " leaves out half-open requests (SYN_RCVD), which States.Total counts", SimpleType.LONG,
+        attribute(OpenAttribute.readOnly("Count", "TCP sockets of the host, all states, as the kernel counts them, without"
+                + " walking the table. From /proc/net/sockstat and sockstat6 (inuse of both families plus tw); it leaves"
+                + " out half-open requests (SYN_RCVD), which States.Total counts", SimpleType.LONG,
                 ctx -> SocketCount.of(platform)).withDescriptor("metricType=gauge", "units=sockets"));
-        attribute(OpenAttribute.readOnly("Backend", "Where the table comes from: NETLINK (sock_diag: cookies, tcp_info,"
-                + " drops) or PROCFS (/proc/net/tcp fallback)", SimpleType.STRING, ctx -> platform.backend().name()));
-        attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each, at most RowLimit rows"
-                + " and at most what the answer budget holds (" + budget + ": " + budget.rowsFitting(ConnectionRows.ROW_BYTES)
+        attribute(OpenAttribute.readOnly("Backend", "Where the table comes from: NETLINK or PROCFS. NETLINK is sock_diag"
+                + " (cookies, tcp_info, drops), PROCFS the /proc/net/tcp fallback", SimpleType.STRING, ctx -> platform.backend().name()));
+        attribute(OpenAttribute.readOnly("Connections", "Every TCP socket of the host, one row each, at most RowLimit rows."
+                + " At most what the answer budget holds too (" + budget + ": " + budget.rowsFitting(ConnectionRows.ROW_BYTES)
                 + " rows); with RowLimit 0 refused, saying so, when every row would not fit. Count gives the total;"
                 + " query() filters, queryPage() reaches every row", ConnectionRows.TABLE,
                 ctx -> table("Connections", "", Filter.ALL, clipped(rowLimit), false)));
@@ -56,23 +56,23 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + DEFAULT_ROW_LIMIT + "; 0 or less: no limit). Tools that read every attribute (JConsole, jmx_exporter,"
                 + " a Jolokia read of the whole MBean) should not get 100,000 rows by accident", SimpleType.INTEGER,
                 ctx -> rowLimit, v -> rowLimit = (Integer) v).withDescriptor("units=rows"));
-        attribute(OpenAttribute.readOnly("AnswerBudgetBytes", "Heap the answers of tcpjmx may hold at once (agent option"
-                + " answerBudget=; default 10% of the max heap, at most 64 MiB); a bigger answer is refused, saying how to"
-                + " narrow or page", SimpleType.LONG, ctx -> budget.bytes()).withDescriptor("units=bytes"));
-        attribute(OpenAttribute.readOnly("PageRows", "Rows of a queryPage page with limit 0: a quarter of what the answer"
+        attribute(OpenAttribute.readOnly("AnswerBudgetBytes", "Heap the answers of tcpjmx may hold at once, in bytes. A bigger answer is"
+                + " refused, saying how to narrow or page. Agent option answerBudget=; default 10% of the max heap, at"
+                + " most 64 MiB", SimpleType.LONG, ctx -> budget.bytes()).withDescriptor("units=bytes"));
+        attribute(OpenAttribute.readOnly("PageRows", "Rows of a queryPage page with limit 0. A quarter of what the answer"
                 + " budget holds, so several clients can page at once", SimpleType.INTEGER,
                 ctx -> (int) defaultPageRows(ConnectionRows.ROW_BYTES)).withDescriptor("units=rows"));
 
         OpenParameter filter = new OpenParameter("filter",
                 "ss filter, e.g. 'state established and dport = :443', 'owned', 'stack bbr'; empty for every socket",
                 SimpleType.STRING);
-        OpenParameter limit = new OpenParameter("limit", "Most rows to return; 0 or less: no limit (the answer budget"
-                + " still applies: past it the call is refused, saying how many rows matched)", SimpleType.INTEGER);
+        OpenParameter limit = new OpenParameter("limit", "Most rows to return; 0 or less: no limit. The answer budget"
+                + " still applies: past it the call is refused, saying how many rows matched", SimpleType.INTEGER);
         operation(OpenOperation.query("query", "Sockets matching an ss filter, as rows", ConnectionRows.TABLE,
                 a -> table("query", a.string("filter"), FilterParser.parse(a.string("filter")), a.integer("limit"), false),
                 filter, limit));
-        operation(OpenOperation.query("queryWithInfo", "Sockets matching an ss filter, as rows with the tcp_info figures"
-                + " (rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none)",
+        operation(OpenOperation.query("queryWithInfo", "Sockets matching an ss filter, as rows with the tcp_info figures."
+                + " The figures: rtt, retransmits, bytes, cwnd, delivery rate, ...; -1 where the kernel gives none",
                 ConnectionRows.TABLE_WITH_INFO,
                 a -> table("queryWithInfo", a.string("filter"), FilterParser.parse(a.string("filter")), a.integer("limit"),
                         true), filter, limit));
@@ -84,7 +84,7 @@ final class ConnectionsBean extends OpenMBeanBase {
                 + " through the whole walk comes exactly once; one that closes meanwhile may be missing, one that opens"
                 + " comes when its key is after the cursor (new sockets get higher cookies)";
         operation(OpenOperation.query("queryPage", "One page of the sockets matching an ss filter: {rows, next,"
-                + " remaining}; call again with after=next until next is empty." + order, ConnectionRows.PAGE,
+                + " remaining}. Call again with after=next until next is empty." + order, ConnectionRows.PAGE,
                 a -> page("queryPage", a.string("filter"), a.string("after"), a.integer("limit"), false),
                 filter, after, pageLimit));
         operation(OpenOperation.query("queryPageWithInfo", "queryPage with the tcp_info figures of queryWithInfo." + order,
@@ -96,7 +96,7 @@ final class ConnectionsBean extends OpenMBeanBase {
                 ConnectionRows.TABLE_WITH_PROCESS,
                 a -> processTable(a.string("filter"), FilterParser.parse(a.string("filter")), a.integer("limit")), filter, limit));
         operation(OpenOperation.query("byOrigin", "This JVM's own sockets matching an ss filter, grouped by where this JVM"
-                + " opened them (origin, Agent.TrackOrigins): per group the count per state and the age of the oldest socket,"
+                + " opened them. The origin is what Agent.TrackOrigins records: per group the count per state and the age of the oldest socket,"
                 + " most numerous first; sockets of unknown origin (opened before tracking, or by native code such as Netty's"
                 + " epoll transport) form the group with an empty origin", OriginGroups.TABLE,
                 a -> byOrigin(FilterParser.parse(a.string("filter"))), filter));

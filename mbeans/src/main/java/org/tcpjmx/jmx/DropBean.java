@@ -50,7 +50,7 @@ final class DropBean extends NotifyingOpenMBean {
     private final RebalanceJobs jobs;
 
     DropBean(TcpJmxOptions options) {
-        super("tcpdrop(8) for this host's TCP connections: drop one by its 4-tuple, or many by state, stack or ss filter;"
+        super("tcpdrop(8) for this host's TCP connections. Drops one by its 4-tuple, or many by state, stack or ss filter;"
                 + " listOnly=true lists the tcpdrop command lines instead (tcpdrop -l)"
                 + (options.readOnly() ? ". This registration is read-only: every drop is refused" : ""), TcpJmx.DROP, NOTIFICATIONS);
         this.dropper = new TcpDropper(options.platform(), options.protectedConnection());
@@ -62,7 +62,7 @@ final class DropBean extends NotifyingOpenMBean {
         OpenParameter listOnly = new OpenParameter("listOnly",
                 "true: drop nothing, return the tcpdrop command lines (tcpdrop -l); false: drop", SimpleType.BOOLEAN);
         OpenParameter state = new OpenParameter("state",
-                "TCP state: tcpdrop's name (TIME_WAIT, CLOSE_WAIT, ...) or ss's (time-wait, close-wait, ...), any case",
+                "TCP state, any case: tcpdrop's name (TIME_WAIT, CLOSE_WAIT, ...) or ss's (time-wait, ...)",
                 SimpleType.STRING);
         OpenParameter stack = new OpenParameter("stack",
                 "TCP stack: on Linux the congestion-control module (cubic, bbr, reno, ...) as in tcpdrop -S", SimpleType.STRING);
@@ -75,7 +75,7 @@ final class DropBean extends NotifyingOpenMBean {
                 new OpenParameter("localPort", "Local port, 1-65535", SimpleType.INTEGER),
                 new OpenParameter("foreignAddress", "Foreign (remote) address, numeric IPv4 or IPv6", SimpleType.STRING),
                 new OpenParameter("foreignPort", "Foreign (remote) port, 1-65535", SimpleType.INTEGER)));
-        operation(OpenOperation.action("dropSpec", "Drops one connection given as tcpdrop takes it, in one string:"
+        operation(OpenOperation.action("dropSpec", "Drops one connection given as tcpdrop takes it, in one string. Forms:"
                 + " 'LADDR LPORT FADDR FPORT', 'LADDR:LPORT FADDR:FPORT', 'LADDR.LPORT FADDR.FPORT' or '[v6]:port ...'",
                 DropReportType.REPORT, a -> report(() -> dropper().dropSpec(a.string("spec"))),
                 new OpenParameter("spec", "The connection, in one of tcpdrop's two- or four-argument forms", SimpleType.STRING)));
@@ -99,13 +99,13 @@ final class DropBean extends NotifyingOpenMBean {
                 + " 'state close-wait and sport = :8080' (listeners and protected connections skipped)",
                 DropReportType.REPORT, a -> bulk("dropMatching", requireFilter(a.string("filter")), a.bool("listOnly"),
                         () -> dropper().dropMatching(requireFilter(a.string("filter")), a.bool("listOnly"))),
-                new OpenParameter("filter", "ss filter: states, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME';"
-                        + " must not be empty (dropAll drops everything)", SimpleType.STRING), listOnly));
+                new OpenParameter("filter", "ss filter, not empty (dropAll drops everything). States, sport/dport,"
+                        + " src/dst, and/or/not, 'owned', 'stack NAME'", SimpleType.STRING), listOnly));
 
-        operation(OpenOperation.action("rebalance", "Paced, fractional drop: among the connections an ss filter matches"
-                + " (never listeners nor protected connections), selects round(fraction x count) of each peer's (remote"
-                + " address's) at random and drops them about perSecond a second with jitter, as a background job;"
-                + " returns the job at once. listOnly=true: returns the tcpdrop lines of the selection, drops nothing."
+        operation(OpenOperation.action("rebalance", "Paced, fractional drop of each peer's connections, as a background job"
+                + " returned at once. Among the connections an ss filter matches (never listeners nor protected"
+                + " connections), selects round(fraction x count) of each peer's (remote address's) at random and drops"
+                + " them about perSecond a second with jitter. listOnly=true: returns the tcpdrop lines of the selection, drops nothing."
                 + " A rebalance overlapping a running job's selection is refused", RebalanceJobType.JOB,
                 a -> rebalance(a.string("filter"), a.decimal("fraction"), a.integer("perSecond"), a.bool("listOnly")),
                 new OpenParameter("filter", "ss filter, e.g. 'sport = :8080'; empty for every connection", SimpleType.STRING),

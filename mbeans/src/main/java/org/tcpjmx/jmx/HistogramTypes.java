@@ -22,8 +22,8 @@ import org.tcpjmx.platform.TcpHistograms.PortCount;
  * are the eleven state names, so Jolokia renders it as {@code {"ESTABLISHED":12,"TIME_WAIT":3,...}};
  * the per-port and per-address breakdowns are arrays of flat {@code {localPort|remoteAddress,
  * state, count}} rows, one labelled series each for jmx_exporter. The per-listening-port
- * histograms are a {@link TabularData} indexed by {@code localPort} whose rows carry the port and
- * the eleven state counts: Jolokia renders it as {@code {"8080": {"localPort": 8080,
+ * histograms are a {@link TabularData} indexed by {@value #PORT_ITEM} whose rows carry the port and
+ * the eleven state counts: Jolokia renders it as {@code {"8080": {"AtPort": 8080,
  * "ESTABLISHED": 12, ...}}}, and jmx_exporter turns the index into a label and each state into a
  * value, since it reads attributes but never calls operations.
  */
@@ -35,6 +35,13 @@ final class HistogramTypes {
     static final ArrayType<CompositeData[]> ADDRESS_ROWS;
     static final CompositeType PORT_HISTOGRAM;
     static final TabularType PORT_HISTOGRAMS;
+    /**
+     * The port's item (and index) in {@link #PORT_HISTOGRAM}. JConsole lists a row's items in
+     * {@link CompositeType#keySet()} order, which is String order, uppercase before lowercase: a name
+     * that sorts before CLOSED puts the port at the top of the row rather than under TIME_WAIT
+     * (it was {@code localPort}; src/docs/mbeans.md notes the rename for scripts that read it).
+     */
+    static final String PORT_ITEM = "AtPort";
 
     static {
         TcpState[] states = TcpState.values();
@@ -62,7 +69,7 @@ final class HistogramTypes {
             String[] portNames = new String[states.length + 1];
             String[] portDescriptions = new String[states.length + 1];
             OpenType<?>[] portTypes = new OpenType<?>[states.length + 1];
-            portNames[0] = "localPort";
+            portNames[0] = PORT_ITEM;
             portDescriptions[0] = "Local port where a socket listens";
             portTypes[0] = SimpleType.INTEGER;
             System.arraycopy(names, 0, portNames, 1, states.length);
@@ -73,7 +80,7 @@ final class HistogramTypes {
             PORT_HISTOGRAM = new CompositeType("org.tcpjmx.PortStateHistogram",
                     "Sockets on one local port per TCP state, every state present", portNames, portDescriptions, portTypes);
             PORT_HISTOGRAMS = new TabularType("org.tcpjmx.PortStateHistograms",
-                    "Sockets per TCP state on each listening port, one row per port", PORT_HISTOGRAM, new String[] {"localPort"});
+                    "Sockets per TCP state on each listening port, one row per port", PORT_HISTOGRAM, new String[] {PORT_ITEM});
         } catch (OpenDataException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -116,7 +123,7 @@ final class HistogramTypes {
     static TabularData portHistograms(SortedMap<Integer, StateHistogram> byPort) {
         TcpState[] states = TcpState.values();
         String[] names = new String[states.length + 1];
-        names[0] = "localPort";
+        names[0] = PORT_ITEM;
         for (int i = 0; i < states.length; i++) {
             names[i + 1] = states[i].name();
         }

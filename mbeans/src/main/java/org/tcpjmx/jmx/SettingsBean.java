@@ -41,10 +41,11 @@ final class SettingsBean extends OpenMBeanBase {
     private final TcpPlatform platform;
 
     SettingsBean(TcpPlatform platform) {
-        super("The tcp(4) tunables (net.inet.tcp MIB variables) mapped to their Linux sysctls, read-only, in Linux's units");
+        super("The tcp(4) tunables mapped to their Linux sysctls, read-only, in Linux's units. tcp(4) calls them"
+                + " the net.inet.tcp MIB variables");
         this.platform = platform;
-        attribute(OpenAttribute.readOnly("Tunables", "Every mapped tcp(4) variable this kernel has: attribute, tcp(4) name,"
-                + " Linux file, value, unit and meaning", ROWS, ctx -> rows()));
+        attribute(OpenAttribute.readOnly("Tunables", "Every mapped tcp(4) variable this kernel has, one row each. Its"
+                + " attribute, tcp(4) name, Linux file, value, unit and meaning", ROWS, ctx -> rows()));
         for (TunableValue s : platform.readTunables()) {
             Tunable t = s.tunable();
             String description = t.description() + " [tcp(4) " + t.freebsdName() + "; " + t.linuxPath()

@@ -36,23 +36,34 @@ final class StateWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateWatcher.class);
     private static final long JOIN_MILLIS = 10_000;
 
-    /** A count that can be watched, with the attribute prefix that sets its threshold. */
+    /**
+     * A count that can be watched, with the attribute prefix that sets its threshold. {@code what}
+     * names the sockets; {@code what} alone opens the threshold attribute's description, where it
+     * has to be short, and log lines and notifications add the reason in parentheses.
+     */
     enum Watch {
         OWN_CLOSE_WAIT("OwnCloseWait", TcpState.CLOSE_WAIT, "owned and state close-wait",
-                "this JVM's CLOSE_WAIT sockets (the peer closed, the application never did: a socket leak)"),
-        CLOSE_WAIT("CloseWait", TcpState.CLOSE_WAIT, "state close-wait", "CLOSE_WAIT sockets on the host"),
-        TIME_WAIT("TimeWait", TcpState.TIME_WAIT, "state time-wait", "TIME_WAIT sockets on the host");
+                "this JVM's CLOSE_WAIT sockets", "the peer closed, the application never did: a socket leak"),
+        CLOSE_WAIT("CloseWait", TcpState.CLOSE_WAIT, "state close-wait", "CLOSE_WAIT sockets on the host", ""),
+        TIME_WAIT("TimeWait", TcpState.TIME_WAIT, "state time-wait", "TIME_WAIT sockets on the host", "");
 
         final String name;
         final TcpState state;
         final Filter filter;
         final String what;
+        final String why;
 
-        Watch(String name, TcpState state, String filter, String what) {
+        Watch(String name, TcpState state, String filter, String what, String why) {
             this.name = name;
             this.state = state;
             this.filter = FilterParser.parse(filter);
             this.what = what;
+            this.why = why;
+        }
+
+        /** {@code what}, with {@code why} in parentheses where there is one. */
+        String described() {
+            return why.isEmpty() ? what : what + " (" + why + ")";
         }
     }
 
@@ -278,7 +289,7 @@ final class StateWatcher implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 ok = false;
-                reportFailure("counting " + w.what, e);
+                reportFailure("counting " + w.described(), e);
                 continue;
             }
             synchronized (lock) {

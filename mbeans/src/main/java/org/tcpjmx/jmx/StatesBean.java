@@ -53,10 +53,10 @@ final class StatesBean extends NotifyingOpenMBean {
 
     private static final MBeanNotificationInfo[] NOTIFICATIONS = {
         new MBeanNotificationInfo(new String[] {THRESHOLD_EXCEEDED}, Notification.class.getName(),
-                "A watched count (see the *Threshold attributes) rose above its threshold; userData holds"
+                "A watched count rose above its threshold (see the *Threshold attributes). userData holds"
                 + " {watch, state, count, threshold}"),
         new MBeanNotificationInfo(new String[] {THRESHOLD_CLEARED}, Notification.class.getName(),
-                "A watched count fell back to its threshold or below; userData holds {watch, state, count, threshold}")
+                "A watched count fell back to its threshold or below. userData holds {watch, state, count, threshold}")
     };
 
     private final TcpPlatform platform;
@@ -75,8 +75,8 @@ final class StatesBean extends NotifyingOpenMBean {
     }
 
     StatesBean(ObjectName name, TcpPlatform platform, AnswerBudget budget, OriginLookup origins) {
-        super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM;"
-                + " thresholds on watched counts send notifications", name, NOTIFICATIONS);
+        super("TCP sockets per state (as ss -s and netstat count them), for the host and for this JVM."
+                + " Thresholds on watched counts send notifications", name, NOTIFICATIONS);
         this.platform = platform;
         this.budget = budget;
         this.origins = origins;
@@ -91,8 +91,8 @@ final class StatesBean extends NotifyingOpenMBean {
                 .withDescriptor("metricType=gauge", "units=sockets"));
         for (TcpState s : TcpState.values()) {
             if (s == TcpState.TIME_WAIT) {
-                attribute(OpenAttribute.readOnly(s.attributeName(), "TIME_WAIT entries of the host as the kernel counts them"
-                        + " (/proc/net/sockstat tw), without walking the table: the count net.ipv4.tcp_max_tw_buckets limits."
+                attribute(OpenAttribute.readOnly(s.attributeName(), "TIME_WAIT entries of the host as the kernel counts them, without walking"
+                        + " the table. From /proc/net/sockstat tw: the count net.ipv4.tcp_max_tw_buckets limits."
                         + " It includes FIN_WAIT_2 sockets their application has closed, which Histogram counts under"
                         + " FIN_WAIT_2", SimpleType.LONG, ctx -> counters(ctx).map(TcpSocketCounters::timeWait)
                                 .orElseGet(() -> snapshot(ctx).all().count(s)))
@@ -106,29 +106,30 @@ final class StatesBean extends NotifyingOpenMBean {
         }
         attribute(OpenAttribute.readOnly("OwnHistogram", "Sockets of this JVM (filter 'owned') per state, every state present",
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).own())));
-        attribute(OpenAttribute.readOnly("ByListeningPort", "Sockets per state on each local port where a socket listens"
-                + " (the host's server ports, IPv4 and IPv6 together), every state present; the lowest "
-                + ListeningPortCounts.PORT_LIMIT + " such ports, one row each keyed by localPort. For scrapers, which read"
-                + " attributes only; byLocalPort(filter) covers any port", HistogramTypes.PORT_HISTOGRAMS,
+        attribute(OpenAttribute.readOnly("ByListeningPort", "Sockets per state on each local port where a socket listens, one row per"
+                + " port keyed by AtPort. The host's server ports, IPv4 and IPv6 together, every state present; the"
+                + " lowest " + ListeningPortCounts.PORT_LIMIT + " such ports. For scrapers, which read attributes only;"
+                + " byLocalPort(filter) covers any port", HistogramTypes.PORT_HISTOGRAMS,
                 ctx -> HistogramTypes.portHistograms(snapshot(ctx).byListeningPort()))
                 .withDescriptor("metricType=gauge", "units=sockets"));
         attribute(OpenAttribute.readOnly("Orphans", "TCP sockets no process holds any longer, still sending or acknowledging"
-                + " their last data (/proc/net/sockstat orphan; the whole kernel, every network namespace); no walk;"
-                + " -1 where the kernel gives no counters", SimpleType.LONG,
+                + " their last data. From /proc/net/sockstat orphan (the whole kernel, every network namespace); no"
+                + " walk; -1 where the kernel gives no counters", SimpleType.LONG,
                 ctx -> counters(ctx).map(TcpSocketCounters::orphans).orElse(-1L))
                 .withDescriptor("metricType=gauge", "units=sockets"));
-        attribute(OpenAttribute.readOnly("Allocated", "TCP sockets allocated, hashed or not (/proc/net/sockstat alloc; the"
+        attribute(OpenAttribute.readOnly("Allocated", "TCP sockets allocated, hashed or not. From /proc/net/sockstat alloc (the"
                 + " whole kernel, every network namespace); no walk; -1 where the kernel gives no counters", SimpleType.LONG,
                 ctx -> counters(ctx).map(TcpSocketCounters::allocated).orElse(-1L))
                 .withDescriptor("metricType=gauge", "units=sockets"));
-        attribute(OpenAttribute.readOnly("MemoryPages", "Memory TCP has allocated for socket buffers, in pages, the unit of"
-                + " net.ipv4.tcp_mem (/proc/net/sockstat mem; the whole kernel); no walk; -1 where the kernel gives no counters",
+        attribute(OpenAttribute.readOnly("MemoryPages", "Memory TCP has allocated for socket buffers, in pages (the unit of"
+                + " net.ipv4.tcp_mem). From /proc/net/sockstat mem (the whole kernel); no walk; -1 where the kernel gives"
+                + " no counters",
                 SimpleType.LONG, ctx -> counters(ctx).map(TcpSocketCounters::memoryPages).orElse(-1L))
                 .withDescriptor("metricType=gauge", "units=pages"));
-        attribute(OpenAttribute.writable("SnapshotMaxAgeMillis", "How old the shared snapshot of the table behind Histogram,"
-                + " Total, the state attributes, OwnHistogram and ByListeningPort may be and still be served, milliseconds"
+        attribute(OpenAttribute.writable("SnapshotMaxAgeMillis", "How old a shared snapshot of the table may be when served, milliseconds"
                 + " (0-" + TableSnapshots.MAX_MAX_AGE_MILLIS + ", default " + TableSnapshots.DEFAULT_MAX_AGE_MILLIS
-                + "); readers arriving while a walk runs wait for it. 0: every read walks the table itself", SimpleType.LONG,
+                + "). The snapshot is behind Histogram, Total, the state attributes, OwnHistogram and ByListeningPort;"
+                + " readers arriving while a walk runs wait for it. 0: every read walks the table itself", SimpleType.LONG,
                 ctx -> snapshots.maxAgeMillis(), v -> snapshots.setMaxAgeMillis((Long) v)).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.writable("WalkBudgetPercent", "The share of one core that walks for the shared snapshot may"
                 + " use, percent (0-" + TableSnapshots.MAX_WALK_BUDGET_PERCENT + ", default "
@@ -141,7 +142,7 @@ final class StatesBean extends NotifyingOpenMBean {
                 + " milliseconds: SnapshotMaxAgeMillis, or longer where the last walk's CPU time and WalkBudgetPercent say so",
                 SimpleType.LONG, ctx -> snapshots.servedAgeMillis()).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.readOnly("SnapshotTime", "When the walk behind the figures of this read began, epoch"
-                + " milliseconds (attributes read together share one snapshot)", SimpleType.LONG,
+                + " milliseconds. Attributes read together share one snapshot", SimpleType.LONG,
                 ctx -> snapshot(ctx).timeMillis()).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.readOnly("SnapshotAgeMillis", "How old the figures of this read are: milliseconds since"
                 + " their walk began", SimpleType.LONG,
@@ -150,12 +151,13 @@ final class StatesBean extends NotifyingOpenMBean {
                 + " milliseconds: what one scrape costs", SimpleType.LONG,
                 ctx -> snapshot(ctx).walkNanos() / 1_000_000).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.readOnly("TableWalks", "Walks of the kernel's whole socket table by this registration's"
-                + " platform since it was opened (snapshots, Connections rows, queries, drops, the watcher); -1 where unknown."
+                + " platform since it was opened. Snapshots, Connections rows, queries, drops, the watcher; -1 where unknown."
                 + " Reading it walks nothing", SimpleType.LONG, ctx -> platform.tableWalks())
                 .withDescriptor("metricType=counter"));
         for (StateWatcher.Watch w : StateWatcher.Watch.values()) {
-            attribute(OpenAttribute.writable(w.name + "Threshold", "Send " + THRESHOLD_EXCEEDED + " when " + w.what
-                    + " exceed this count, and " + THRESHOLD_CLEARED + " when they fall back; 0 or negative: off (reads 0)",
+            attribute(OpenAttribute.writable(w.name + "Threshold", "Notify when " + w.what + " exceed this count; 0 or"
+                    + " negative: off (reads 0). Sends " + THRESHOLD_EXCEEDED + " when they exceed it and "
+                    + THRESHOLD_CLEARED + " when they fall back" + (w.why.isEmpty() ? "" : " (" + w.why + ")"),
                     SimpleType.LONG, ctx -> watcher.threshold(w), v -> watcher.setThreshold(w, (Long) v)));
         }
         attribute(OpenAttribute.writable("SampleIntervalMillis", "How often the watcher samples, milliseconds ("
@@ -163,7 +165,7 @@ final class StatesBean extends NotifyingOpenMBean {
                 + StateWatcher.DEFAULT_INTERVAL_MILLIS + ")", SimpleType.LONG,
                 ctx -> watcher.intervalMillis(), v -> watcher.setIntervalMillis((Long) v)).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.writable("TrackFirstSeen", "Record when the watcher first sees each socket, shown as firstSeen"
-                + " in Connections rows; costs one table dump per sample (default false)", SimpleType.BOOLEAN,
+                + " in Connections rows. Costs one table dump per sample (default false)", SimpleType.BOOLEAN,
                 ctx -> watcher.trackFirstSeen(), v -> watcher.setTrackFirstSeen((Boolean) v)));
         attribute(OpenAttribute.readOnly("Watching", "Whether the watcher thread (" + StateWatcher.THREAD_NAME
                 + ") runs: a threshold is set or TrackFirstSeen is on", SimpleType.BOOLEAN, ctx -> watcher.running()));
@@ -177,16 +179,16 @@ final class StatesBean extends NotifyingOpenMBean {
                 }));
 
         OpenParameter filter = new OpenParameter("filter",
-                "ss filter: states, groups, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME'; empty for every socket",
+                "ss filter, empty for every socket. States, groups, sport/dport, src/dst, and/or/not, 'owned', 'stack NAME'",
                 SimpleType.STRING);
         operation(OpenOperation.query("histogram", "Sockets matching an ss filter, per state (every state present)",
                 HistogramTypes.STATES, a -> HistogramTypes.states(platform.histogram(parse(a))), filter));
-        operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state: rows of"
-                + " {localPort, state, count}, ports ascending, zero counts left out", HistogramTypes.PORT_ROWS,
+        operation(OpenOperation.query("byLocalPort", "Sockets matching an ss filter per local port and state, ports ascending."
+                + " Rows of {localPort, state, count}, zero counts left out", HistogramTypes.PORT_ROWS,
                 a -> counted("byLocalPort", a, max -> HistogramTypes.ports(histograms.byLocalPort(parse(a), max)), ""),
                 filter));
-        operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, for"
-                + " the addresses with the most sockets: rows of {remoteAddress, state, count}; sockets without a peer"
+        operation(OpenOperation.query("byRemoteAddress", "Sockets matching an ss filter per remote address and state, busiest"
+                + " addresses first. Rows of {remoteAddress, state, count} for the top addresses; sockets without a peer"
                 + " (listeners) left out", HistogramTypes.ADDRESS_ROWS,
                 a -> counted("byRemoteAddress", a,
                         max -> HistogramTypes.addresses(histograms.byRemoteAddress(parse(a), a.integer("top"), max)),
@@ -263,8 +265,8 @@ final class StatesBean extends NotifyingOpenMBean {
 
     private void crossed(StateWatcher.Watch w, long count, long threshold, boolean upward) {
         String message = upward
-                ? w.what + ": " + count + " exceed the threshold of " + threshold
-                : w.what + ": " + count + ", back within the threshold of " + threshold;
+                ? w.described() + ": " + count + " exceed the threshold of " + threshold
+                : w.described() + ": " + count + ", back within the threshold of " + threshold;
         Notification n = notification(upward ? THRESHOLD_EXCEEDED : THRESHOLD_CLEARED, message);
         try {
             n.setUserData(new CompositeDataSupport(NOTIFICATION_DATA, new String[] {"watch", "state", "count", "threshold", "topOrigins"},

@@ -66,8 +66,8 @@ final class StatisticsBean extends OpenMBeanBase {
     private final TcpPlatform platform;
 
     StatisticsBean(TcpPlatform platform) {
-        super("The kernel's TCP counters (netstat -s, nstat): the Tcp: section of /proc/net/snmp and the TcpExt:"
-                + " section of /proc/net/netstat, one attribute per counter, named as nstat names them");
+        super("The kernel's TCP counters (netstat -s, nstat), one attribute per counter, named as nstat names them."
+                + " The Tcp: section of /proc/net/snmp and the TcpExt: section of /proc/net/netstat");
         this.platform = platform;
         for (String name : platform.tcpCounters().keySet()) {
             boolean gauge = GAUGES.contains(name);
@@ -88,9 +88,9 @@ final class StatisticsBean extends OpenMBeanBase {
         boolean ext = name.startsWith(TCP_EXT_SECTION);
         String section = ext ? TCP_EXT_SECTION : TCP_SECTION;
         String column = name.substring(section.length());
-        String source = "column " + column + " of " + section + ": in " + (ext ? "/proc/net/netstat" : "/proc/net/snmp");
+        String source = "Column " + column + " of " + section + ": in " + (ext ? "/proc/net/netstat" : "/proc/net/snmp");
         String known = KNOWN.get(name);
-        return known != null ? known + " (" + source + ")"
-                : "Kernel TCP counter " + column + " (" + source + "; see the kernel's Documentation/networking/snmp_counter.rst)";
+        return known != null ? known + ". " + source
+                : "Kernel TCP counter " + column + ". " + source + "; see the kernel's Documentation/networking/snmp_counter.rst";
     }
 }

@@ -41,11 +41,12 @@ class ListeningPortHistogramsTest {
             int port = listener.getLocalPort();
             TabularData table = (TabularData) jmx.connection.getAttribute(STATES, "ByListeningPort");
             assertOpenData("ByListeningPort", declaredType(jmx), table);
-            assertEquals(List.of("localPort"), table.getTabularType().getIndexNames());
+            assertEquals(List.of("AtPort"), table.getTabularType().getIndexNames());
             assertTrue(table.size() <= ListeningPortCounts.PORT_LIMIT, "at most " + ListeningPortCounts.PORT_LIMIT + " ports: " + table.size());
             for (Object row : table.values()) {
                 CompositeData r = (CompositeData) row;
-                assertEquals(TcpState.values().length + 1, r.getCompositeType().keySet().size(), "localPort and every state");
+                assertEquals(TcpState.values().length + 1, r.getCompositeType().keySet().size(), "AtPort and every state");
+                assertEquals("AtPort", r.getCompositeType().keySet().iterator().next(), "first as JConsole lists the row");
             }
 
             CompositeData ours = table.get(new Object[] {port});
@@ -56,7 +57,7 @@ class ListeningPortHistogramsTest {
                 long expected = s == TcpState.LISTEN || s == TcpState.ESTABLISHED ? 1 : 0;
                 assertEquals(expected, ours.get(s.name()), s + " on " + port);
             }
-            assertEquals(port, ours.get("localPort"));
+            assertEquals(port, ours.get("AtPort"));
             assertNull(table.get(new Object[] {client.getLocalPort()}), "nothing listens on the client's ephemeral port");
 
             // Read with the other attributes (as jmx_exporter and JConsole do): the same rows.
@@ -65,6 +66,18 @@ class ListeningPortHistogramsTest {
             TabularData again = (TabularData) together.asList().get(1).getValue();
             assertEquals(ours, again.get(new Object[] {port}));
         }
+    }
+
+    /**
+     * JConsole shows a row's items in {@link javax.management.openmbean.CompositeType#keySet()}
+     * order (sorted names, uppercase before lowercase): the port must come first, above the eleven
+     * state counts, or an operator scrolls to the bottom of each row to learn which port it is.
+     */
+    @Test
+    void jconsoleShowsThePortAboveTheStateCounts() {
+        List<String> items = new ArrayList<>(HistogramTypes.PORT_HISTOGRAMS.getRowType().keySet());
+        assertEquals("AtPort", items.get(0), "item order as JConsole lists it: " + items);
+        assertEquals(TcpState.values().length + 1, items.size(), items.toString());
     }
 
     /**
