@@ -139,7 +139,7 @@ final class StatesBean extends NotifyingOpenMBean {
                 ctx -> (long) snapshots.walkBudgetPercent(), v -> snapshots.setWalkBudgetPercent((Long) v))
                 .withDescriptor("units=percent"));
         attribute(OpenAttribute.readOnly("SnapshotServedAgeMillis", "How old a snapshot may be now and still be served,"
-                + " milliseconds: SnapshotMaxAgeMillis, or longer where the last walk's CPU time and WalkBudgetPercent say so",
+                + " milliseconds. SnapshotMaxAgeMillis, or longer where the last walk's CPU time and WalkBudgetPercent say so",
                 SimpleType.LONG, ctx -> snapshots.servedAgeMillis()).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.readOnly("SnapshotTime", "When the walk behind the figures of this read began, epoch"
                 + " milliseconds. Attributes read together share one snapshot", SimpleType.LONG,
