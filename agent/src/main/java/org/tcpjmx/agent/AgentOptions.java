@@ -207,31 +207,26 @@ public record AgentOptions(
         return o;
     }
 
-    private static long parseBounded(String key, String value, long max, String unit) {
+    /** A whole number from {@code min} to {@code max}; the error names the key, the value and the range. */
+    private static long parseWhole(String key, String value, long min, long max, String unit) {
         try {
             long n = Long.parseLong(value.trim());
-            if (n >= 0 && n <= max) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // Falls through to the message below.
         }
-        throw new IllegalArgumentException(key + "='" + value + "' is not valid; use a whole number from 0 to " + max + " (" + unit + ")");
+        throw new IllegalArgumentException(key + "='" + value + "' is not valid; use a whole number from " + min + " to " + max
+                + (unit.isEmpty() ? "" : " (" + unit + ")"));
+    }
+
+    private static long parseBounded(String key, String value, long max, String unit) {
+        return parseWhole(key, value, 0, max, unit);
     }
 
     private static int parseCount(String key, String value, int dflt, int max) {
-        if (value == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // Falls through to the message below.
-        }
-        throw new IllegalArgumentException(key + "='" + value + "' is not valid; use a whole number from 1 to " + max);
+        return value == null ? dflt : (int) parseWhole(key, value, 1, max, "");
     }
 
     /** Whether HTTP basic auth is on. */
