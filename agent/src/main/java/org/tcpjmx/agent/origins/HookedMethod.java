@@ -8,7 +8,7 @@ import java.util.List;
  * @param owner the class, internal name ({@code java/net/Socket})
  * @param name the method's name
  * @param descriptorPrefix the start of its descriptor (the argument list may vary between JDKs)
- * @param passResult whether the hook gets the method's result (an accepted socket) rather than {@code this}
+ * @param passResult whether the method is an accept: the hook gets its result (the accepted socket) and {@code this} (the server)
  */
 record HookedMethod(String owner, String name, String descriptorPrefix, boolean passResult) {
     /**
