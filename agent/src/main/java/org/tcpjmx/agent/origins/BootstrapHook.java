@@ -67,6 +67,7 @@ final class BootstrapHook {
             if (hook.getField("sink").getType() == BiConsumer.class) {
                 hook.getMethod("opened", Object.class);
                 hook.getMethod("accepted", Object.class, Object.class);
+                hook.getMethod("accepting", Object.class);
                 return hook;
             }
         } catch (NoSuchFieldException | NoSuchMethodException e) {

@@ -2,6 +2,7 @@ package org.tcpjmx.agent.origins;
 
 import java.lang.ref.WeakReference;
 import java.net.Socket;
+import java.nio.channels.AsynchronousServerSocketChannel;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,13 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
         private volatile SocketOrigin origin;
 
         Recorded(Object socket, StackCapture.Frames frames) {
+            this(socket, frames, Thread.currentThread().getName());
+        }
+
+        Recorded(Object socket, StackCapture.Frames frames, String thread) {
             super(socket);
             this.frames = frames;
-            this.thread = Thread.currentThread().getName();
+            this.thread = thread;
             this.openedMillis = System.currentTimeMillis();
         }
 
@@ -86,6 +91,12 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
      * the JDK's async handler threads). Weak keys: an abandoned connect leaves nothing behind.
      */
     private final Map<Object, Recorded> pending = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Asynchronous servers with an accept asked for, with the frames and thread that asked: a JDK
+     * handler thread completes a pending accept, with no application frame on its stack. A server
+     * has at most one accept pending (AcceptPendingException), so one entry each; weak keys.
+     */
+    private final Map<Object, Recorded> asking = Collections.synchronizedMap(new WeakHashMap<>());
     private final int cap;
     private final SiteStacks sites = new SiteStacks();
     private final AtomicLong notRecorded = new AtomicLong();
@@ -105,6 +116,13 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
     @Override
     public void accept(Object socket, Object server) {
         if (!tracking) {
+            return;
+        }
+        if (socket == null) {
+            // An asynchronous accept asked for: its server's local port is the site.
+            if (asking.size() < cap) {
+                asking.put(server, new Recorded(server, sites.frames(server, true)));
+            }
             return;
         }
         if (!SocketKey.connected(socket)) {
@@ -128,6 +146,11 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
         }
         // A blocking Socket is never pending: no lock taken on the common path.
         Recorded asked = socket instanceof Socket || pending.isEmpty() ? null : pending.remove(socket);
+        if (asked == null && server instanceof AsynchronousServerSocketChannel) {
+            Recorded accepting = asking.remove(server);
+            // The accepted socket gets the asker's frames and thread, and its own time.
+            asked = accepting == null ? null : new Recorded(socket, accepting.frames, accepting.thread);
+        }
         queued.add(asked != null ? asked : new Recorded(socket, sites.frames(socket, server != null)));
     }
 
@@ -225,10 +248,11 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
             queuedCount.set(0);
             records.clear();
             sites.clear();
+            pending.clear();
+            asking.clear();
         } finally {
             draining.unlock();
         }
-        pending.clear();
     }
 
     private void sweep() {

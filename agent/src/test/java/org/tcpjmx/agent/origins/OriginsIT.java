@@ -39,7 +39,8 @@ import org.tcpjmx.originapp.SocketOpener;
  * Can-Retransform-Classes), switching on says why, changes nothing, and the agent serves on.
  */
 class OriginsIT {
-    private static final List<String> KINDS = List.of("socket", "accept", "channel", "finishConnect", "channelAccept", "async");
+    private static final List<String> KINDS = List.of("socket", "accept", "channel", "finishConnect", "channelAccept", "async",
+            "asyncAccept", "asyncAcceptFuture");
     private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
     private static final String AGENT = "org.tcpjmx:type=Agent";
 
