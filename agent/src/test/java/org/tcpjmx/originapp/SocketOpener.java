@@ -8,11 +8,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The application of the origin tests, outside the agent's packages (whose frames origin tracking
@@ -87,8 +91,43 @@ public final class SocketOpener {
                 System.out.println("OPENED " + kind + " " + l.getAddress().getHostAddress() + " " + l.getPort() + " "
                         + r.getAddress().getHostAddress() + " " + r.getPort() + " " + at);
             }
+            case "asyncAccept" -> {
+                // Asked before the client connects, so the accept is pending and a JDK handler thread completes it.
+                AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+                CompletableFuture<AsynchronousSocketChannel> done = new CompletableFuture<>();
+                CompletionHandler<AsynchronousSocketChannel, Void> handler = new CompletionHandler<>() {
+                    @Override
+                    public void completed(AsynchronousSocketChannel ch, Void att) {
+                        done.complete(ch);
+                    }
+
+                    @Override
+                    public void failed(Throwable exc, Void att) {
+                        done.completeExceptionally(exc);
+                    }
+                };
+                server.accept(null, handler); String at = here();
+                printAccepted(kind, server, done, at);
+            }
+            case "asyncAcceptFuture" -> {
+                AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+                Future<AsynchronousSocketChannel> done = server.accept(); String at = here();
+                printAccepted(kind, server, done, at);
+            }
             default -> System.out.println("FAILED unknown kind " + kind);
         }
+    }
+
+    /** Connects a client to the server whose accept is pending and prints the accepted channel. */
+    private static void printAccepted(String kind, AsynchronousServerSocketChannel server, Future<AsynchronousSocketChannel> accepted,
+                                      String at) throws Exception {
+        Socket client = new Socket(LOOPBACK, ((InetSocketAddress) server.getLocalAddress()).getPort());
+        AsynchronousSocketChannel ch = accepted.get(20, TimeUnit.SECONDS);
+        KEEP.addAll(List.of(server, client, ch));
+        InetSocketAddress l = (InetSocketAddress) ch.getLocalAddress();
+        InetSocketAddress r = (InetSocketAddress) ch.getRemoteAddress();
+        System.out.println("OPENED " + kind + " " + l.getAddress().getHostAddress() + " " + l.getPort() + " "
+                + r.getAddress().getHostAddress() + " " + r.getPort() + " " + at);
     }
 
     private static void print(String kind, Socket s, String at, AutoCloseable... keep) {

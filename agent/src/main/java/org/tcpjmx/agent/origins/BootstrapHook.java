@@ -7,7 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -29,7 +29,7 @@ final class BootstrapHook {
     static Class<?> install(Instrumentation inst) throws IOException {
         Class<?> found = find();
         if (found != null) {
-            return found;
+            return checked(found);
         }
         String resource = OriginTransformer.HOOK + ".class";
         Path jar = Files.createTempFile("tcpjmx-origins-hook-", ".jar");
@@ -51,14 +51,34 @@ final class BootstrapHook {
             if (loaded == null) {
                 throw new IOException("the bootstrap loader did not find " + NAME + " after appending " + jar);
             }
-            return loaded;
+            return checked(loaded);
         } finally {
             Files.deleteIfExists(jar);
         }
     }
 
+    /**
+     * The hook class if it is the one the transformer calls. One that another tcpjmx version appended
+     * earlier in this JVM's life (attached, detached, then this one attached) stays there for good; the
+     * rewritten JDK methods would call methods it lacks.
+     */
+    private static Class<?> checked(Class<?> hook) throws IOException {
+        try {
+            if (hook.getField("sink").getType() == BiConsumer.class) {
+                hook.getMethod("opened", Object.class);
+                hook.getMethod("accepted", Object.class, Object.class);
+                hook.getMethod("accepting", Object.class);
+                return hook;
+            }
+        } catch (NoSuchFieldException | NoSuchMethodException e) {
+            // Said below.
+        }
+        throw new IOException("the bootstrap loader holds an " + NAME + " of another tcpjmx version (an earlier attach);"
+                + " tracking origins with this version needs a JVM restart");
+    }
+
     /** Sets the hook's sink (null: the hook does nothing and holds nothing). */
-    static void sink(Class<?> hook, Consumer<Object> sink) {
+    static void sink(Class<?> hook, BiConsumer<Object, Object> sink) {
         try {
             Field f = hook.getField("sink");
             f.set(null, sink);

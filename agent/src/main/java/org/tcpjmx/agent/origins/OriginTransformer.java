@@ -15,13 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rewrites the {@link HookedMethod}s of the bootstrap loader's classes so that each normal return
- * first calls {@code OriginHook.opened(socket)}: {@code this} for a connect, the result for an
- * accept. Exceptional exits are left alone (a failed connect opened nothing). Adds no frames, only
- * instructions before a return, so the stack map frames stay valid; ASM recomputes the max stack.
+ * first calls the hook: {@code OriginHook.opened(this)} for a connect,
+ * {@code OriginHook.accepted(result, this)} for an accept; an asynchronous accept's start calls
+ * {@code OriginHook.accepting(this)}. Exceptional exits are left alone (a failed connect opened
+ * nothing). Adds no frames, only instructions at the start or before a return, so the stack map
+ * frames stay valid; ASM recomputes the max stack.
  */
 final class OriginTransformer implements ClassFileTransformer {
     private static final Logger LOG = LoggerFactory.getLogger(OriginTransformer.class);
     static final String HOOK = "org/tcpjmx/agent/origins/hook/OriginHook";
+    static final String OPENED = "(Ljava/lang/Object;)V";
+    static final String ACCEPTED = "(Ljava/lang/Object;Ljava/lang/Object;)V";
 
     /** The classes rewritten since this transformer was added (tests and the Agent MBean read it). */
     private final Set<String> rewritten = ConcurrentHashMap.newKeySet();
@@ -47,7 +51,7 @@ final class OriginTransformer implements ClassFileTransformer {
                     for (HookedMethod m : methods) {
                         if ((access & Opcodes.ACC_STATIC) == 0 && m.matches(name, descriptor)) {
                             hooked[0]++;
-                            return new ReturnHook(mv, m.passResult());
+                            return new ReturnHook(mv, m.hook());
                         }
                     }
                     return mv;
@@ -70,22 +74,34 @@ final class OriginTransformer implements ClassFileTransformer {
     }
 
     private static final class ReturnHook extends MethodVisitor {
-        private final boolean passResult;
+        private final HookedMethod.Hook hook;
 
-        ReturnHook(MethodVisitor mv, boolean passResult) {
+        ReturnHook(MethodVisitor mv, HookedMethod.Hook hook) {
             super(Opcodes.ASM9, mv);
-            this.passResult = passResult;
+            this.hook = hook;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            if (hook == HookedMethod.Hook.ACCEPTING) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "accepting", OPENED, false);
+            }
         }
 
         @Override
         public void visitInsn(int opcode) {
-            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-                if (passResult && opcode == Opcodes.ARETURN) {
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN && hook != HookedMethod.Hook.ACCEPTING) {
+                if (hook == HookedMethod.Hook.ACCEPTED && opcode == Opcodes.ARETURN) {
+                    // accepted(result, this): the accepted socket and the server that accepted it.
                     super.visitInsn(Opcodes.DUP);
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "accepted", ACCEPTED, false);
                 } else {
                     super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "opened", OPENED, false);
                 }
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "opened", "(Ljava/lang/Object;)V", false);
             }
             super.visitInsn(opcode);
         }

@@ -10,7 +10,6 @@ import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.Optional;
-import org.tcpjmx.model.Endpoint;
 import org.tcpjmx.model.TcpConnection;
 
 /**
@@ -23,12 +22,12 @@ import org.tcpjmx.model.TcpConnection;
  * class loader reachable (OriginsIT: the loader was not collected once a read had compared keys).
  */
 final class SocketKey {
-    private final String local;
+    private final byte[] local;
     private final int localPort;
-    private final String remote;
+    private final byte[] remote;
     private final int remotePort;
 
-    SocketKey(String local, int localPort, String remote, int remotePort) {
+    SocketKey(byte[] local, int localPort, byte[] remote, int remotePort) {
         this.local = local;
         this.localPort = localPort;
         this.remote = remote;
@@ -38,24 +37,24 @@ final class SocketKey {
     @Override
     public boolean equals(Object o) {
         return o instanceof SocketKey k && k.localPort == localPort && k.remotePort == remotePort
-                && k.local.equals(local) && k.remote.equals(remote);
+                && Arrays.equals(k.local, local) && Arrays.equals(k.remote, remote);
     }
 
     @Override
     public int hashCode() {
-        return (local.hashCode() * 31 + localPort) * 31 * 31 + remote.hashCode() * 31 + remotePort;
+        return (Arrays.hashCode(local) * 31 + localPort) * 31 * 31 + Arrays.hashCode(remote) * 31 + remotePort;
     }
 
     @Override
     public String toString() {
-        return local + ":" + localPort + " " + remote + ":" + remotePort;
+        return hex(local) + ":" + localPort + " " + hex(remote) + ":" + remotePort;
     }
 
     private static final byte[] MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     /** The key of a kernel row. */
     static SocketKey of(TcpConnection c) {
-        return new SocketKey(text(c.local()), c.local().port(), text(c.remote()), c.remote().port());
+        return new SocketKey(folded(c.local().address()), c.local().port(), folded(c.remote().address()), c.remote().port());
     }
 
     /** The key of a connected Socket, SocketChannel or AsynchronousSocketChannel; empty when not connected or unknown. */
@@ -66,8 +65,8 @@ final class SocketKey {
                 if (!s.isConnected() || s.isClosed() || remote == null) {
                     return Optional.empty();
                 }
-                return Optional.of(new SocketKey(text(s.getLocalAddress().getAddress()), s.getLocalPort(),
-                        text(remote.getAddress()), s.getPort()));
+                return Optional.of(new SocketKey(folded(s.getLocalAddress().getAddress()), s.getLocalPort(),
+                        folded(remote.getAddress()), s.getPort()));
             }
             if (socket instanceof SocketChannel ch) {
                 return ch.isConnected() ? of(ch, ch.getRemoteAddress()) : Optional.empty();
@@ -79,6 +78,63 @@ final class SocketKey {
             // Closed under our feet: nothing to record.
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the object is a connected, open Socket, SocketChannel or AsynchronousSocketChannel,
+     * from its own state: no system call, unlike reading its 4-tuple.
+     */
+    static boolean connected(Object socket) {
+        try {
+            if (socket instanceof Socket s) {
+                return s.isConnected() && !s.isClosed();
+            }
+            if (socket instanceof SocketChannel ch) {
+                return ch.isOpen() && ch.isConnected();
+            }
+            return socket instanceof AsynchronousSocketChannel ch && ch.isOpen() && ch.getRemoteAddress() != null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The remote address of a connected socket or channel, as the object holds it (no system call); null when unknown. */
+    static InetAddress remoteAddress(Object socket) {
+        if (socket instanceof Socket s) {
+            return s.getInetAddress();
+        }
+        return remote(socket) instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
+    /** The remote port of a connected socket or channel, as the object holds it; 0 when unknown. */
+    static int remotePort(Object socket) {
+        if (socket instanceof Socket s) {
+            return s.getPort();
+        }
+        return remote(socket) instanceof InetSocketAddress a ? a.getPort() : 0;
+    }
+
+    /** The local port of a bound socket or channel, as the object holds it (no system call); 0 or less when unknown. */
+    static int localPort(Object socket) {
+        try {
+            if (socket instanceof Socket s) {
+                return s.getLocalPort();
+            }
+            return socket instanceof NetworkChannel ch && ch.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static SocketAddress remote(Object socket) {
+        try {
+            if (socket instanceof SocketChannel ch) {
+                return ch.getRemoteAddress();
+            }
+            return socket instanceof AsynchronousSocketChannel ch ? ch.getRemoteAddress() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Whether the object is an open channel whose connect is under way (a non-blocking or asynchronous connect). */
@@ -106,17 +162,15 @@ final class SocketKey {
                 || l.getAddress() == null || r.getAddress() == null) {
             return Optional.empty();
         }
-        return Optional.of(new SocketKey(text(l.getAddress().getAddress()), l.getPort(), text(r.getAddress().getAddress()), r.getPort()));
+        return Optional.of(new SocketKey(folded(l.getAddress().getAddress()), l.getPort(), folded(r.getAddress().getAddress()), r.getPort()));
     }
 
-    private static String text(Endpoint e) {
-        return text(e.address());
+    /** The address bytes, an IPv4-mapped IPv6 address as its IPv4 one. */
+    private static byte[] folded(byte[] a) {
+        return a.length == 16 && Arrays.equals(a, 0, 12, MAPPED, 0, 12) ? Arrays.copyOfRange(a, 12, 16) : a;
     }
 
-    private static String text(byte[] a) {
-        if (a.length == 16 && Arrays.equals(a, 0, 12, MAPPED, 0, 12)) {
-            a = Arrays.copyOfRange(a, 12, 16);
-        }
+    private static String hex(byte[] a) {
         StringBuilder b = new StringBuilder(a.length * 2);
         for (byte x : a) {
             b.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));

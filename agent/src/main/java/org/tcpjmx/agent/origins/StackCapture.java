@@ -1,54 +1,96 @@
 package org.tcpjmx.agent.origins;
 
 import java.lang.StackWalker.StackFrame;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The caller's stack trimmed to the application: frames of the JDK ({@code java.}, {@code javax.},
  * {@code sun.}, {@code jdk.}, {@code com.sun.}) and of the agent are skipped, at most
- * {@value #MAX_FRAMES} kept, at most {@value #MAX_WALKED} walked (StackWalker stops there, so a deep
- * stack costs no more than a shallow one).
+ * {@value #MAX_FRAMES} kept, at most {@value #MAX_WALKED} walked. The walk stops as soon as the
+ * kept frames are complete, and the frames are kept as they are: their text (file and line, which
+ * costs the JVM a lookup per frame) is made only when someone reads the origin.
  */
 final class StackCapture {
     static final int MAX_FRAMES = 8;
     static final int MAX_WALKED = 64;
     private static final String[] SKIPPED = {"java.", "javax.", "sun.", "jdk.", "com.sun.", "org.tcpjmx.agent."};
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    private static final String AGENT = "org.tcpjmx.agent.";
+    /** Sized for the usual walk: the capture's, the hook's and the JDK method's frames, then the kept ones. */
+    private static final StackWalker WALKER = StackWalker.getInstance(Set.of(), 16);
+    private static final StackFrame[] NONE = new StackFrame[0];
+
+    /** The frames one walk kept, innermost first; their text is made once, on the first read. */
+    static final class Frames {
+        private final StackFrame[] frames;
+        private final boolean application;
+        private volatile List<String> text;
+
+        Frames(StackFrame[] frames, boolean application) {
+            this.frames = frames;
+            this.application = application;
+        }
+
+        /** Whether the kept frames are the application's (false: the JDK's, no application frame was on the stack). */
+        boolean application() {
+            return application;
+        }
+
+        /** The kept frames as {@code class.method(File.java:line)}, innermost first. */
+        List<String> text() {
+            List<String> t = text;
+            if (t == null) {
+                String[] out = new String[frames.length];
+                for (int i = 0; i < frames.length; i++) {
+                    out[i] = format(frames[i]);
+                }
+                t = List.of(out);
+                text = t;
+            }
+            return t;
+        }
+    }
 
     private StackCapture() {
     }
 
     /**
-     * The kept frames, innermost first. When no application frame is on the stack (a JDK thread such
-     * as HttpClient's selector connected), the first JDK frames below the rewritten method instead,
-     * so the origin still says which part of the JDK opened it.
+     * The kept frames of the caller's stack. When no application frame is on the stack (a JDK thread
+     * such as HttpClient's selector connected), the first JDK frames below the rewritten method
+     * instead, so the origin still says which part of the JDK opened it.
      */
-    static List<String> here() {
+    static Frames here() {
         return WALKER.walk(StackCapture::trim);
     }
 
-    private static List<String> trim(Stream<StackFrame> frames) {
-        List<String> app = new ArrayList<>(MAX_FRAMES);
-        List<String> jdk = new ArrayList<>(MAX_FRAMES);
-        frames.limit(MAX_WALKED).forEach(f -> {
-            if (app.size() >= MAX_FRAMES) {
-                return;
-            }
+    private static Frames trim(Stream<StackFrame> stream) {
+        StackFrame[] app = null;
+        int apps = 0;
+        StackFrame[] jdk = null;
+        int jdks = 0;
+        Iterator<StackFrame> frames = stream.iterator();
+        for (int walked = 0; walked < MAX_WALKED && apps < MAX_FRAMES && frames.hasNext(); walked++) {
+            StackFrame f = frames.next();
             String cls = f.getClassName();
             if (!skipped(cls)) {
-                app.add(format(f));
-            } else if (app.isEmpty() && jdk.size() < MAX_FRAMES && !cls.startsWith("org.tcpjmx.agent.") && !hooked(cls)) {
-                jdk.add(format(f));
+                if (app == null) {
+                    app = new StackFrame[MAX_FRAMES];
+                }
+                app[apps++] = f;
+            } else if (apps == 0 && jdks < MAX_FRAMES && !cls.startsWith(AGENT) && !hooked(cls)) {
+                if (jdk == null) {
+                    jdk = new StackFrame[MAX_FRAMES];
+                }
+                jdk[jdks++] = f;
             }
-        });
-        return app.isEmpty() ? jdk : app;
-    }
-
-    /** Whether a kept frame (as {@link #here()} formats it) is the application's rather than the JDK's. */
-    static boolean isApplication(String frame) {
-        return !frame.isEmpty() && !skipped(frame);
+        }
+        if (apps > 0) {
+            return new Frames(apps == MAX_FRAMES ? app : Arrays.copyOf(app, apps), true);
+        }
+        return new Frames(jdk == null ? NONE : Arrays.copyOf(jdk, jdks), false);
     }
 
     private static boolean skipped(String cls) {

@@ -4,28 +4,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+import org.slf4j.LoggerFactory;
 import org.tcpjmx.agent.testing.AgentCli;
 import org.tcpjmx.agent.testing.Http;
 import org.tcpjmx.agent.testing.Http.Answer;
 import org.tcpjmx.agent.testing.Jdks;
 import org.tcpjmx.agent.testing.JvmProcess;
 import org.tcpjmx.agent.testing.TargetJvm;
+import org.tcpjmx.jmx.OriginLookup;
+import org.tcpjmx.originapp.NoRetransformAgent;
+import org.tcpjmx.originapp.SchemaChangingAgent;
 import org.tcpjmx.originapp.SocketOpener;
 
 /**
  * "Which code opened these sockets?": a child JVM opens one socket of each covered kind from a known
  * line; with origin tracking on, the row of each (selected by its full 4-tuple) names that line; a
  * socket opened before tracking has none; detach leaves no transformer or hook holding the agent
- * (its loader is collected), and a re-attach records afresh.
+ * (its loader is collected), and a re-attach records afresh. Where the JVM cannot retransform
+ * (another agent breaks every retransformation of Socket; an Instrumentation without
+ * Can-Retransform-Classes), switching on says why, changes nothing, and the agent serves on.
  */
 class OriginsIT {
-    private static final List<String> KINDS = List.of("socket", "accept", "channel", "finishConnect", "channelAccept", "async");
+    private static final List<String> KINDS = List.of("socket", "accept", "channel", "finishConnect", "channelAccept", "async",
+            "asyncAccept", "asyncAcceptFuture");
     private static final String CONNECTIONS = "org.tcpjmx:type=Connections";
     private static final String AGENT = "org.tcpjmx:type=Agent";
 
@@ -166,6 +181,68 @@ class OriginsIT {
             List<String> lines = rows.out().lines().toList();
             assertTrue(lines.get(0).endsWith(" Origin"), rows.toString());
             assertEquals(3, lines.stream().filter(l -> l.matches(".*DemoServer\\.acceptLoop\\(DemoServer\\.java:\\d+\\)$")).count(), rows.toString());
+        }
+    }
+
+    /** A manifest-only agent jar: its Premain-Class comes from the child's class path. */
+    private static Path agentJar(Path dir, Class<?> premain, boolean canRetransform) throws Exception {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().putValue("Premain-Class", premain.getName());
+        if (canRetransform) {
+            m.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        }
+        Path jar = dir.resolve(premain.getSimpleName() + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    private static String location(Class<?> c) throws Exception {
+        return Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    @Test
+    void whenAnotherAgentMakesEveryRetransformationOfSocketFailSwitchingOnSaysWhyChangesNothingAndTheAgentServesOn(@TempDir Path dir)
+            throws Exception {
+        String hostile = "-javaagent:" + agentJar(dir, SchemaChangingAgent.class, true);
+        String cp = location(SocketOpener.class) + File.pathSeparator + location(ClassReader.class);
+        List<String> cmd = List.of(JvmProcess.java(), hostile, "-javaagent:" + JvmProcess.agentJar() + "=port=0,trackOrigins=true",
+                "-cp", cp, SocketOpener.class.getName());
+        try (JvmProcess app = JvmProcess.start(cmd)) {
+            app.awaitReady();
+            String refused = app.awaitErr(l -> l.startsWith("tcpjmx-agent: trackOrigins=true: "), 30);
+            assertTrue(refused.contains("refused to retransform") && refused.contains("UnsupportedOperationException")
+                    && refused.contains("goes on without them"), refused);
+            String url = app.awaitErr(l -> l.contains("serving org.tcpjmx MBeans at "), 30).replaceAll(".* at (\\S+);.*", "$1");
+            assertEquals(false, Http.get(url + "read/" + AGENT + "/TrackOrigins").value());
+
+            Opened o = open(app, "socket");
+            Map<?, ?> row = row(url, o);
+            assertEquals(true, row.get("owned"), "the agent still answers for its JVM's sockets: " + row);
+            assertEquals("", row.get("origin"), row.toString());
+
+            Answer on = Http.post(url, Map.of("type", "write", "mbean", AGENT, "attribute", "TrackOrigins", "value", true));
+            assertNotEquals(200, on.jolokiaStatus(), on.body());
+            assertTrue(on.error().contains("refused to retransform") && on.error().contains("UnsupportedOperationException"), on.body());
+            assertEquals(false, Http.get(url + "read/" + AGENT + "/TrackOrigins").value());
+            assertEquals(0L, ((Number) Http.get(url + "read/" + AGENT + "/OriginRecords").value()).longValue());
+            Opened after = open(app, "accept");
+            assertEquals("", row(url, after).get("origin"), "nothing records after the refusal");
+        }
+    }
+
+    @Test
+    void anInstrumentationThatCannotRetransformIsRefusedWithTheReasonAndNothingIsInstalled(@TempDir Path dir) throws Exception {
+        String agent = "-javaagent:" + agentJar(dir, NoRetransformAgent.class, false);
+        String cp = String.join(File.pathSeparator, location(SocketOpener.class), location(OriginTracking.class),
+                location(OriginLookup.class), location(LoggerFactory.class), location(ClassReader.class));
+        try (JvmProcess app = JvmProcess.start(List.of(JvmProcess.java(), agent, "-cp", cp, SocketOpener.class.getName()))) {
+            app.awaitReady();
+            String refused = app.awaitOut(l -> l.startsWith("REFUSED ") || l.equals("TRACKING"), 30);
+            assertTrue(refused.startsWith("REFUSED ") && refused.contains("Can-Retransform-Classes"), refused);
+            assertEquals("AFTER tracking=false rewritten=[] hook=false", app.awaitOut(l -> l.startsWith("AFTER "), 30));
         }
     }
 }

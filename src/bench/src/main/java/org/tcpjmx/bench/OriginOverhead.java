@@ -11,9 +11,12 @@ import java.util.List;
 /**
  * Origin tracking's cost: {@link SocketLoop} (connect+close on loopback, accepted on a thread of
  * its own) in child JVMs with the agent loaded and {@code trackOrigins=false}, then
- * {@code trackOrigins=true}, alternating for ROUNDS rounds; prints each round and the ratio of the
- * medians. Every connect and every accept is recorded with its full (trimmed) stack: no sampling.
- * {@code java -cp tcpjmx-bench.jar org.tcpjmx.bench.OriginOverhead AGENT_JAR [ROUNDS] [MEASURE_MS]}
+ * {@code trackOrigins=true}, alternating for ROUNDS rounds; prints each round and the ratios of the
+ * medians: of the throughput, of the child's CPU time per pair, and of the CPU time per pair of the
+ * connecting and accepting threads alone (the last two wander less than the throughput when other
+ * processes share the machine). Every connect and every accept is recorded.
+ * {@code java -cp tcpjmx-bench.jar org.tcpjmx.bench.OriginOverhead AGENT_JAR [ROUNDS] [MEASURE_MS] [WARMUP_MS]}
+ * (defaults 5, 3000, 8000).
  */
 public final class OriginOverhead {
     private OriginOverhead() {
@@ -23,33 +26,43 @@ public final class OriginOverhead {
         String jar = args[0];
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         String measure = args.length > 2 ? args[2] : "3000";
-        List<Long> off = new ArrayList<>();
-        List<Long> on = new ArrayList<>();
+        // On 2 shared cores C2 was still compiling the connect path 4.5 s into a run: a shorter warm-up
+        // measures the JIT as much as the hook.
+        String warmup = args.length > 3 ? args[3] : "8000";
+        String[] names = {"connect+accept pairs/s", "process CPU ns per pair", "loop threads' CPU ns per pair"};
+        List<List<Long>> off = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<Long>> on = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int r = 0; r < rounds; r++) {
-            long a = run(jar, false, measure);
-            long b = run(jar, true, measure);
-            off.add(a);
-            on.add(b);
-            System.out.printf("round %d: trackOrigins=false %d/s, trackOrigins=true %d/s%n", r + 1, a, b);
+            long[] a = run(jar, false, warmup, measure);
+            long[] b = run(jar, true, warmup, measure);
+            for (int i = 0; i < names.length; i++) {
+                off.get(i).add(a[i]);
+                on.get(i).add(b[i]);
+            }
+            System.out.printf("round %d: trackOrigins=false %d/s (CPU/pair %d ns, loop threads %d ns),"
+                    + " trackOrigins=true %d/s (CPU/pair %d ns, loop threads %d ns)%n", r + 1, a[0], a[1], a[2], b[0], b[1], b[2]);
         }
-        long mOff = median(off);
-        long mOn = median(on);
-        System.out.printf("median connect+accept pairs/s: off %d, on %d; on/off = %.3f (%.1f%% lower throughput)%n",
-                mOff, mOn, (double) mOn / mOff, 100.0 * (mOff - mOn) / mOff);
+        for (int i = 0; i < names.length; i++) {
+            long mOff = median(off.get(i));
+            long mOn = median(on.get(i));
+            System.out.printf("median %s: off %d, on %d; on/off = %.3f%n", names[i], mOff, mOn, (double) mOn / mOff);
+        }
     }
 
-    private static long run(String jar, boolean track, String measure) throws Exception {
+    /** One child run: {pairs per second, CPU nanoseconds per pair}. */
+    private static long[] run(String jar, boolean track, String warmup, String measure) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String cp = Paths.get(SocketLoop.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-javaagent:" + jar + "=jolokia=false,trackOrigins=" + track,
-                "-cp", cp, SocketLoop.class.getName(), "1500", measure);
+                "-cp", cp, SocketLoop.class.getName(), warmup, measure);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.startsWith("OPS ")) {
                     p.waitFor();
-                    return Long.parseLong(line.split(" ")[1]);
+                    String[] f = line.split(" ");
+                    return new long[] {Long.parseLong(f[1]), Long.parseLong(f[5]), Long.parseLong(f[7])};
                 }
             }
         }
