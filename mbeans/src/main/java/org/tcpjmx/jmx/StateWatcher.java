@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,11 @@ import org.tcpjmx.platform.TcpPlatform;
  * <p>A sample walks as little as it can: where a reader took a snapshot within the last interval
  * (a scrape, a dashboard), its counts serve; otherwise both CLOSE_WAIT watches share one dump the
  * kernel filters by state.
+ *
+ * <p>Its own walks keep to the walk budget that shared snapshots keep ({@code WalkBudgetPercent}):
+ * after a sample that cost C of the thread's CPU, the next one waits at least C spread over the
+ * budget, never longer than {@value #MAX_SERVED_INTERVAL_MILLIS} ms. At a million sockets a sample
+ * then comes every ten seconds or so instead of every five; {@link #servedIntervalMillis()} shows it.
  */
 final class StateWatcher implements AutoCloseable {
     static final String THREAD_NAME = "tcpjmx-watcher";
@@ -35,6 +42,8 @@ final class StateWatcher implements AutoCloseable {
     static final long MAX_INTERVAL_MILLIS = 3_600_000;
     private static final Logger LOG = LoggerFactory.getLogger(StateWatcher.class);
     private static final long JOIN_MILLIS = 10_000;
+    /** The longest the walk budget stretches the interval, milliseconds (as it stretches a snapshot's age). */
+    static final long MAX_SERVED_INTERVAL_MILLIS = 60_000;
 
     /**
      * A count that can be watched, with the attribute prefix that sets its threshold. {@code what}
@@ -98,15 +107,46 @@ final class StateWatcher implements AutoCloseable {
     private boolean failing;
 
     private final Supplier<TableSnapshot> snapshots;
+    private final IntSupplier budgetPercent;
+    private final LongSupplier cpuClock;
+    /** The CPU time of the last sample, nanoseconds: with the budget, how far apart samples must be. */
+    private volatile long lastSampleCpuNanos;
 
     /**
      * @param snapshots the newest snapshot readers took, or null: a sample uses it when it is younger
      *     than the interval
      */
     StateWatcher(TcpPlatform platform, Listener listener, Supplier<TableSnapshot> snapshots) {
+        this(platform, listener, snapshots, () -> 0, System::nanoTime);
+    }
+
+    /**
+     * @param budgetPercent the share of one core the watcher's own walks may use, percent; 0: none,
+     *     the interval alone counts
+     * @param cpuClock the calling thread's CPU time, nanoseconds
+     */
+    StateWatcher(TcpPlatform platform, Listener listener, Supplier<TableSnapshot> snapshots, IntSupplier budgetPercent,
+            LongSupplier cpuClock) {
         this.platform = platform;
         this.listener = listener;
         this.snapshots = snapshots;
+        this.budgetPercent = budgetPercent;
+        this.cpuClock = cpuClock;
+    }
+
+    /**
+     * How far apart samples are now, milliseconds: the interval, or longer where the last sample's
+     * CPU time, repeated that often, would exceed the walk budget; at most {@value #MAX_SERVED_INTERVAL_MILLIS}
+     * (or the interval, when that is longer).
+     */
+    long servedIntervalMillis() {
+        long interval = intervalMillis();
+        int budget = budgetPercent.getAsInt();
+        if (budget <= 0) {
+            return interval;
+        }
+        long spacing = lastSampleCpuNanos / 1_000_000 * 100 / budget;
+        return Math.max(interval, Math.min(spacing, MAX_SERVED_INTERVAL_MILLIS));
     }
 
     long threshold(Watch w) {
@@ -236,8 +276,9 @@ final class StateWatcher implements AutoCloseable {
                     }
                 }
                 sampleOnce();
+                long served = servedIntervalMillis();
                 synchronized (lock) {
-                    long deadline = System.nanoTime() + intervalMillis * 1_000_000L;
+                    long deadline = System.nanoTime() + served * 1_000_000L;
                     while (!closed && !wake && needed()) {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
@@ -260,6 +301,7 @@ final class StateWatcher implements AutoCloseable {
     }
 
     private void sampleOnce() {
+        long cpu0 = cpuClock.getAsLong();
         long[] th;
         boolean track;
         synchronized (lock) {
@@ -319,6 +361,8 @@ final class StateWatcher implements AutoCloseable {
             failing = false;
             LOG.info("{} samples again", THREAD_NAME);
         }
+        // Before the sample shows as done: whoever sees it done sees what it cost.
+        lastSampleCpuNanos = Math.max(0, cpuClock.getAsLong() - cpu0);
         lastSampleMillis = System.currentTimeMillis();
         for (Crossing c : crossings) {
             try {
@@ -335,9 +379,9 @@ final class StateWatcher implements AutoCloseable {
         long interval;
         long setAt;
         synchronized (lock) {
-            interval = intervalMillis;
             setAt = thresholdSetNanos;
         }
+        interval = servedIntervalMillis();
         return s != null && s.startNanos() - setAt > 0 && s.ageMillis(System.nanoTime()) < interval ? s : null;
     }
 

@@ -82,7 +82,8 @@ final class StatesBean extends NotifyingOpenMBean {
         this.origins = origins;
         this.histograms = new TcpHistograms(platform);
         this.snapshots = new TableSnapshots(histograms, ListeningPortCounts.PORT_LIMIT);
-        this.watcher = new StateWatcher(platform, this::crossed, snapshots::latest);
+        this.watcher = new StateWatcher(platform, this::crossed, snapshots::latest, snapshots::walkBudgetPercent,
+                TableSnapshots.threadCpuClock());
 
         attribute(OpenAttribute.readOnly("Histogram", "Sockets of the host per state, every state present (zeros included)",
                 HistogramTypes.STATES, ctx -> HistogramTypes.states(snapshot(ctx).all())));
@@ -164,6 +165,10 @@ final class StatesBean extends NotifyingOpenMBean {
                 + StateWatcher.MIN_INTERVAL_MILLIS + "-" + StateWatcher.MAX_INTERVAL_MILLIS + ", default "
                 + StateWatcher.DEFAULT_INTERVAL_MILLIS + ")", SimpleType.LONG,
                 ctx -> watcher.intervalMillis(), v -> watcher.setIntervalMillis((Long) v)).withDescriptor("units=milliseconds"));
+        attribute(OpenAttribute.readOnly("SampleServedIntervalMillis", "How far apart the watcher's samples are now, milliseconds."
+                + " SampleIntervalMillis, or longer where a sample's CPU time, that often, would exceed WalkBudgetPercent"
+                + " (at most " + StateWatcher.MAX_SERVED_INTERVAL_MILLIS + ")", SimpleType.LONG,
+                ctx -> watcher.servedIntervalMillis()).withDescriptor("units=milliseconds"));
         attribute(OpenAttribute.writable("TrackFirstSeen", "Record when the watcher first sees each socket, shown as firstSeen"
                 + " in Connections rows. Costs one table dump per sample (default false)", SimpleType.BOOLEAN,
                 ctx -> watcher.trackFirstSeen(), v -> watcher.setTrackFirstSeen((Boolean) v)));

@@ -65,8 +65,8 @@ public final class TableSnapshots {
         this.cpuClock = cpuClock;
     }
 
-    /** The calling thread's CPU time where the JVM measures it (Linux does), else the wall clock. */
-    private static LongSupplier threadCpuClock() {
+    /** The calling thread's CPU time, nanoseconds, where the JVM measures it (Linux does), else the wall clock. */
+    public static LongSupplier threadCpuClock() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (threads.isCurrentThreadCpuTimeSupported()) {
             try {

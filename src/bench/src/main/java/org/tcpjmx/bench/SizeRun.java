@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.tcpjmx.filter.Filter;
 import org.tcpjmx.filter.FilterParser;
+import org.tcpjmx.platform.TableSnapshots;
 import org.tcpjmx.platform.TcpHistograms;
 import org.tcpjmx.platform.TcpPlatform;
 import oshi.SystemInfo;
@@ -249,10 +250,20 @@ final class SizeRun {
         List<Measurement> rows = new ArrayList<>();
         rows.add(cpuRow("cpu.host_before", "host JVM CPU before attach (the peer)" + per, agent.cpuBeforeAttach()));
         rows.add(cpuRow("cpu.agent_idle", "host JVM CPU, agent attached and idle" + per, agent.cpuIdle(w)));
-        rows.add(cpuRow("cpu.agent_watch", "host JVM CPU, CloseWaitThreshold watched at the default interval" + per,
-                agent.cpuWatching(w)));
-        rows.add(cpuRow("cpu.agent_scrape", "host JVM CPU, bulk read of every MBean but the rows every " + SCRAPE_EVERY.toSeconds()
-                + " s" + per, agent.cpuScraping(w, SCRAPE_EVERY)));
+        // The shared snapshot at its defaults, as an operator runs it: the watcher and the scrapes keep to the walk budget.
+        agent.setSnapshotMaxAge(TableSnapshots.DEFAULT_MAX_AGE_MILLIS);
+        String shared = " (snapshot sharing at its defaults: " + TableSnapshots.DEFAULT_MAX_AGE_MILLIS + " ms, "
+                + TableSnapshots.DEFAULT_WALK_BUDGET_PERCENT + "% walk budget)";
+        try {
+            rows.add(cpuRow("cpu.agent_watch", "host JVM CPU, CloseWaitThreshold watched at the default interval" + shared + per,
+                    agent.cpuWatching(w)));
+            rows.add(cpuRow("cpu.agent_scrape", "host JVM CPU, bulk read of every MBean but the rows every " + SCRAPE_EVERY.toSeconds()
+                    + " s" + shared + per, agent.cpuScraping(w, SCRAPE_EVERY)));
+        } finally {
+            agent.setSnapshotMaxAge(0);
+        }
+        rows.add(cpuRow("cpu.agent_scrape_unshared", "host JVM CPU, the same scrapes with sharing off (SnapshotMaxAgeMillis=0):"
+                + " a walk each" + per, agent.cpuScraping(w, SCRAPE_EVERY)));
         return rows;
     }
 
@@ -302,6 +313,9 @@ final class SizeRun {
                 m.value().median(), 1, true)));
         find(rows, "cpu.agent_watch").ifPresent(m -> t.add(new TargetCheck(size,
                 "host JVM CPU with a threshold watched, % of one core", m.value().median(), 3, true)));
+        find(rows, "cpu.agent_scrape").ifPresent(m -> t.add(new TargetCheck(size,
+                "host JVM CPU with a scrape every 15 s, % of one core", m.value().median(), 5, true)));
+        ratio(t, rows, "scrape CPU with sharing at its defaults / with sharing off", "cpu.agent_scrape", "cpu.agent_scrape_unshared", 1.0, true);
         find(rows, "agent.attach").ifPresent(m -> t.add(new TargetCheck(size, "attach to first answer, ms", m.value().median(), 2000, true)));
         find(rows, "agent.idle_heap").ifPresent(m -> t.add(new TargetCheck(size, "agent idle heap, MiB", m.value().median(), 16, true)));
         return t;
