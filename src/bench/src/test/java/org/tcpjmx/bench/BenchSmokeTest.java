@@ -44,7 +44,7 @@ class BenchSmokeTest {
         if (options.agentJar().isPresent()) {
             expected.addAll(List.of("http.histogram", "http.histogram_exec", "http.states", "http.scrape", "http.everything",
                     "http.version", "http.count", "http.timewait", "agent.attach", "agent.attach_cli", "agent.idle_heap",
-                    "cpu.host_before", "cpu.agent_idle", "cpu.agent_watch", "cpu.agent_scrape",
+                    "cpu.host_before", "cpu.agent_idle", "cpu.agent_watch", "cpu.agent_scrape", "cpu.agent_scrape_unshared",
                     "http.version_keepalive", "http.version_new_connection", "http.small_keepalive", "http.small_new_connection"));
         }
         assertEquals(expected.stream().sorted().toList(), rows.keySet().stream().sorted().toList(), "rows: " + rows.keySet());
