@@ -15,6 +15,7 @@ import org.tcpjmx.filter.FilterParser;
 import org.tcpjmx.model.TcpConnection;
 import org.tcpjmx.model.TcpState;
 import org.tcpjmx.platform.TableSnapshot;
+import org.tcpjmx.platform.TableSnapshots;
 import org.tcpjmx.platform.TcpPlatform;
 
 /**
@@ -42,8 +43,8 @@ final class StateWatcher implements AutoCloseable {
     static final long MAX_INTERVAL_MILLIS = 3_600_000;
     private static final Logger LOG = LoggerFactory.getLogger(StateWatcher.class);
     private static final long JOIN_MILLIS = 10_000;
-    /** The longest the walk budget stretches the interval, milliseconds (as it stretches a snapshot's age). */
-    static final long MAX_SERVED_INTERVAL_MILLIS = 60_000;
+    /** The longest the walk budget stretches the interval, milliseconds: as long as it stretches a snapshot's age. */
+    static final long MAX_SERVED_INTERVAL_MILLIS = TableSnapshots.MAX_MAX_AGE_MILLIS;
 
     /**
      * A count that can be watched, with the attribute prefix that sets its threshold. {@code what}
@@ -145,8 +146,7 @@ final class StateWatcher implements AutoCloseable {
         if (budget <= 0) {
             return interval;
         }
-        long spacing = lastSampleCpuNanos / 1_000_000 * 100 / budget;
-        return Math.max(interval, Math.min(spacing, MAX_SERVED_INTERVAL_MILLIS));
+        return Math.max(interval, TableSnapshots.budgetSpacingMillis(lastSampleCpuNanos, budget));
     }
 
     long threshold(Watch w) {

@@ -126,8 +126,17 @@ public final class TableSnapshots {
         if (max == 0 || budget == 0) {
             return max;
         }
-        long spacing = lastWalkCpuNanos / 1_000_000 * 100 / budget;
-        return Math.min(Math.max(max, spacing), MAX_MAX_AGE_MILLIS);
+        return Math.max(max, budgetSpacingMillis(lastWalkCpuNanos, budget));
+    }
+
+    /**
+     * How far apart walks that each cost {@code cpuNanos} must be to stay within {@code budgetPercent}
+     * of one core, milliseconds, at most {@value #MAX_MAX_AGE_MILLIS}.
+     *
+     * @param budgetPercent more than 0
+     */
+    public static long budgetSpacingMillis(long cpuNanos, int budgetPercent) {
+        return Math.min(cpuNanos / 1_000_000 * 100 / budgetPercent, MAX_MAX_AGE_MILLIS);
     }
 
     /**
