@@ -116,12 +116,6 @@ final class StateWatcher implements AutoCloseable {
     /**
      * @param snapshots the newest snapshot readers took, or null: a sample uses it when it is younger
      *     than the interval
-     */
-    StateWatcher(TcpPlatform platform, Listener listener, Supplier<TableSnapshot> snapshots) {
-        this(platform, listener, snapshots, () -> 0, System::nanoTime);
-    }
-
-    /**
      * @param budgetPercent the share of one core the watcher's own walks may use, percent; 0: none,
      *     the interval alone counts
      * @param cpuClock the calling thread's CPU time, nanoseconds
@@ -376,12 +370,11 @@ final class StateWatcher implements AutoCloseable {
     /** A snapshot a reader took within the last interval and since a threshold was last set, or null. */
     private TableSnapshot recentSnapshot() {
         TableSnapshot s = snapshots.get();
-        long interval;
         long setAt;
         synchronized (lock) {
             setAt = thresholdSetNanos;
         }
-        interval = servedIntervalMillis();
+        long interval = servedIntervalMillis();
         return s != null && s.startNanos() - setAt > 0 && s.ageMillis(System.nanoTime()) < interval ? s : null;
     }
 
