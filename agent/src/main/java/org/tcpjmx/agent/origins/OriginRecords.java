@@ -7,13 +7,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.tcpjmx.jmx.OriginLookup;
 import org.tcpjmx.model.SocketOrigin;
@@ -24,16 +20,16 @@ import org.tcpjmx.model.TcpConnection;
  * weakly. A record counts only while that object is alive and open: the kernel never has two open
  * sockets with one 4-tuple, so a reused 4-tuple (or fd) belongs to a socket whose predecessor was
  * closed first, and the predecessor's record is dead by then (and replaced when the new one is
- * recorded). A new record is only queued (its stack as walked, no 4-tuple yet); reads and every
- * {@value #SWEEP_EVERY} records key the queued ones still open. Dead records go when a read finds
- * them, and in sweeps (at most once a second) as the queue is keyed or when the cap is reached. At
- * most {@code cap} records, queued ones included; past it a socket gets no record and is counted in
- * {@link #notRecorded()}.
+ * keyed). A new record is only batched with its thread's others ({@link RecordBatches}: its stack as
+ * walked, no 4-tuple yet); a full batch, or a read, keys the records whose socket is still open and
+ * drops the rest. Dead keyed records go when a read finds them, and in sweeps (at most once a
+ * second) as batches are keyed. At most {@code cap} keyed records, and at most
+ * {@value RecordBatches#STRIPES} &times; {@value RecordBatches#BATCH} in batches; a socket still open
+ * when the cap is reached gets no record and is counted in {@link #notRecorded()}.
  */
 final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
     /** Records kept at most unless the agent says otherwise. */
     static final int DEFAULT_CAP = 100_000;
-    private static final int SWEEP_EVERY = 4096;
     private static final long SWEEP_PAUSE_NANOS = 1_000_000_000L;
 
     /**
@@ -49,15 +45,11 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
         private final long openedMillis;
         private volatile SocketOrigin origin;
 
-        Recorded(Object socket, StackCapture.Frames frames) {
-            this(socket, frames, Thread.currentThread().getName());
-        }
-
-        Recorded(Object socket, StackCapture.Frames frames, String thread) {
+        Recorded(Object socket, StackCapture.Frames frames, String thread, long openedMillis) {
             super(socket);
             this.frames = frames;
             this.thread = thread;
-            this.openedMillis = System.currentTimeMillis();
+            this.openedMillis = openedMillis;
         }
 
         boolean application() {
@@ -77,14 +69,11 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
 
     private final Map<SocketKey, Recorded> records = new ConcurrentHashMap<>();
     /**
-     * Records not keyed yet, oldest first. Reading a socket's 4-tuple costs a system call
-     * (getsockname) and most sockets are closed before anyone asks, so the hot path only queues; a
-     * read, or the queue reaching {@value #SWEEP_EVERY}, keys the ones still open and drops the rest.
+     * Records not keyed yet. Reading a socket's 4-tuple costs a system call (getsockname) and most
+     * sockets of a busy loop are closed before anyone asks, so the hot path only batches; a full
+     * batch, or a read, keys the ones still open and drops the rest.
      */
-    private final Queue<Recorded> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedCount = new AtomicInteger();
-    /** One drainer at a time, so records are keyed in the order they were made (a newer one replaces an older). */
-    private final ReentrantLock draining = new ReentrantLock();
+    private final RecordBatches<Recorded> batches = new RecordBatches<>(this::key);
     /**
      * Non-blocking and asynchronous connects still under way, with where they were asked for: the
      * selector or event thread that finishes them has no application frame (Netty's NIO event loop,
@@ -100,8 +89,8 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
     private final int cap;
     private final SiteStacks sites = new SiteStacks();
     private final AtomicLong notRecorded = new AtomicLong();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime() - SWEEP_PAUSE_NANOS);
     private volatile boolean tracking;
-    private volatile long lastSweep = System.nanoTime() - SWEEP_PAUSE_NANOS;
 
     OriginRecords(int cap) {
         this.cap = cap;
@@ -118,10 +107,13 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
         if (!tracking) {
             return;
         }
+        // One clock read per socket: the record's time and its site's age.
+        long now = System.currentTimeMillis();
+        String thread = Thread.currentThread().getName();
         if (socket == null) {
             // An asynchronous accept asked for: its server's local port is the site.
             if (asking.size() < cap) {
-                asking.put(server, new Recorded(server, sites.frames(server, true)));
+                asking.put(server, new Recorded(server, sites.frames(server, true, now), thread, now));
             }
             return;
         }
@@ -129,18 +121,9 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
             if (!SocketKey.pending(socket) || pending.size() >= cap) {
                 return;
             }
-            pending.put(socket, new Recorded(socket, StackCapture.here()));
+            pending.put(socket, new Recorded(socket, StackCapture.here(), thread, now));
             // The handler thread may have finished the connect meanwhile, before the stash was there to take.
             if (!SocketKey.connected(socket)) {
-                return;
-            }
-        }
-        int n = queuedCount.incrementAndGet();
-        if (n >= SWEEP_EVERY || n + records.size() >= cap) {
-            drain(false);
-            if (queuedCount.get() + records.size() >= cap) {
-                queuedCount.decrementAndGet();
-                notRecorded.incrementAndGet();
                 return;
             }
         }
@@ -149,51 +132,57 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
         if (asked == null && server instanceof AsynchronousServerSocketChannel) {
             Recorded accepting = asking.remove(server);
             // The accepted socket gets the asker's frames and thread, and its own time.
-            asked = accepting == null ? null : new Recorded(socket, accepting.frames, accepting.thread);
+            asked = accepting == null ? null : new Recorded(socket, accepting.frames, accepting.thread, now);
         }
-        queued.add(asked != null ? asked : new Recorded(socket, sites.frames(socket, server != null)));
+        if (batches.add(asked != null ? asked : new Recorded(socket, sites.frames(socket, server != null, now), thread, now))) {
+            sweep();
+        }
     }
 
     /**
-     * Keys the queued records whose socket is still open and drops the others, then sweeps the keyed
-     * ones (at most once a second). {@code wait}: a reader, which must see every record; the hot path
-     * leaves the work to a drainer already at it.
+     * Keys a batched record whose socket is still open; drops it otherwise. Called with its batch's
+     * lock held, by the thread whose batch filled or by a reader.
      */
-    private void drain(boolean wait) {
-        if (wait) {
-            draining.lock();
-        } else if (!draining.tryLock()) {
+    private void key(Recorded r) {
+        Object socket = r.get();
+        if (socket == null || !SocketKey.open(socket)) {
             return;
         }
-        try {
-            for (Recorded r; (r = queued.poll()) != null; ) {
-                queuedCount.decrementAndGet();
-                Object socket = r.get();
-                Optional<SocketKey> key = socket == null ? Optional.empty() : SocketKey.of(socket);
-                if (key.isEmpty()) {
-                    continue;
-                }
-                Recorded old = records.get(key.get());
-                // One socket can pass two hooks (an async connect completes on the handler thread while the
-                // caller is still returning from implConnect): the record with application frames wins.
-                if (old != null && old.get() == socket && (old.application() || !r.application())) {
-                    continue;
-                }
-                records.put(key.get(), r);
-            }
-            if (!wait || records.size() >= cap) {
-                sweep();
-            }
-        } finally {
-            draining.unlock();
+        Optional<SocketKey> key = SocketKey.of(socket);
+        if (key.isEmpty()) {
+            return;
         }
+        if (records.size() >= cap && !records.containsKey(key.get())) {
+            sweep();
+            if (records.size() >= cap) {
+                notRecorded.incrementAndGet();
+                return;
+            }
+        }
+        records.merge(key.get(), r, OriginRecords::kept);
+    }
+
+    /**
+     * Which of two records of one 4-tuple stays. Batches are keyed in any order, so the newer socket
+     * is the open one, not the one keyed last. One socket can pass two hooks (an async connect
+     * completes on the handler thread while the caller is still returning from implConnect): then
+     * the record with application frames wins.
+     */
+    private static Recorded kept(Recorded old, Recorded r) {
+        Object now = r.get();
+        if (now == null || !SocketKey.open(now)) {
+            return old;
+        }
+        Object before = old.get();
+        if (before == null || !SocketKey.open(before) || before != now) {
+            return r;
+        }
+        return old.application() || !r.application() ? old : r;
     }
 
     @Override
     public Optional<SocketOrigin> originOf(TcpConnection connection) {
-        if (!queued.isEmpty()) {
-            drain(true);
-        }
+        batches.handOnAll();
         if (records.isEmpty()) {
             return Optional.empty();
         }
@@ -226,9 +215,7 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
     }
 
     int size() {
-        if (!queued.isEmpty()) {
-            drain(true);
-        }
+        batches.handOnAll();
         return records.size();
     }
 
@@ -242,25 +229,20 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
 
     /** Forgets every record (tracking switched off: the origins would go stale unseen). */
     void clear() {
-        draining.lock();
-        try {
-            queued.clear();
-            queuedCount.set(0);
-            records.clear();
-            sites.clear();
-            pending.clear();
-            asking.clear();
-        } finally {
-            draining.unlock();
-        }
+        batches.clear();
+        records.clear();
+        sites.clear();
+        pending.clear();
+        asking.clear();
     }
 
+    /** Drops the keyed records whose socket is gone or closed; at most once a second, by one thread. */
     private void sweep() {
         long now = System.nanoTime();
-        if (now - lastSweep < SWEEP_PAUSE_NANOS) {
+        long last = lastSweep.get();
+        if (now - last < SWEEP_PAUSE_NANOS || records.isEmpty() || !lastSweep.compareAndSet(last, now)) {
             return;
         }
-        lastSweep = now;
         records.entrySet().removeIf(e -> {
             Object s = e.getValue().get();
             return s == null || !SocketKey.open(s);

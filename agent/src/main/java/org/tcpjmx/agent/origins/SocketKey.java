@@ -81,13 +81,14 @@ final class SocketKey {
     }
 
     /**
-     * Whether the object is a connected, open Socket, SocketChannel or AsynchronousSocketChannel,
-     * from its own state: no system call, unlike reading its 4-tuple.
+     * Whether the object is a connected Socket, or a connected, open SocketChannel or
+     * AsynchronousSocketChannel, from its own state: no system call, unlike reading its 4-tuple. A
+     * Socket's {@code isClosed()} takes a lock, and one closed since is dropped when its record is keyed.
      */
     static boolean connected(Object socket) {
         try {
             if (socket instanceof Socket s) {
-                return s.isConnected() && !s.isClosed();
+                return s.isConnected();
             }
             if (socket instanceof SocketChannel ch) {
                 return ch.isOpen() && ch.isConnected();
