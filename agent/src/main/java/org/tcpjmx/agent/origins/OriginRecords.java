@@ -169,12 +169,12 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
      * the record with application frames wins.
      */
     private static Recorded kept(Recorded old, Recorded r) {
-        Object now = r.get();
-        if (now == null || !SocketKey.open(now)) {
+        Object socket = r.get();
+        if (socket == null || !SocketKey.open(socket)) {
             return old;
         }
-        Object before = old.get();
-        if (before == null || !SocketKey.open(before) || before != now) {
+        Object held = old.get();
+        if (held == null || !SocketKey.open(held) || held != socket) {
             return r;
         }
         return old.application() || !r.application() ? old : r;

@@ -46,22 +46,24 @@ final class RecordBatches<T> {
     }
 
     /**
-     * Adds a record to the calling thread's stripe; hands the stripe's batch on when that fills it.
+     * Adds a record to the calling thread's stripe, first handing on the stripe's batch when it is
+     * full. The new record starts the next batch: in a connect+close loop the socket just opened is
+     * the one still open, and it is closed by the time its own batch is handed on.
      *
-     * @return whether the batch was handed on
+     * @return whether a batch was handed on
      */
     boolean add(T record) {
         Stripe s = stripes[stripe(Thread.currentThread())];
         synchronized (s) {
+            boolean full = s.size == BATCH;
+            if (full) {
+                handOn(s);
+            }
             if (s.size == 0) {
                 begun.incrementAndGet();
             }
             s.batch[s.size++] = record;
-            if (s.size < BATCH) {
-                return false;
-            }
-            handOn(s);
-            return true;
+            return full;
         }
     }
 

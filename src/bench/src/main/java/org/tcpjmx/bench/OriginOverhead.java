@@ -14,7 +14,10 @@ import java.util.List;
  * {@code trackOrigins=true}, alternating for ROUNDS rounds; prints each round and the ratios of the
  * medians: of the throughput, of the child's CPU time per pair, and of the CPU time per pair of the
  * connecting and accepting threads alone (the last two wander less than the throughput when other
- * processes share the machine). Every connect and every accept is recorded.
+ * processes share the machine); and the median of each round's own on/off, whose two runs are
+ * neighbours in time, so a load that drifts over the series cancels out. Every connect and every
+ * accept is recorded. Run under {@code taskset -c N} the children inherit one CPU: both loop threads
+ * then share it, and the throughput no longer depends on whether the scheduler put them apart.
  * {@code java -cp tcpjmx-bench.jar org.tcpjmx.bench.OriginOverhead AGENT_JAR [ROUNDS] [MEASURE_MS] [WARMUP_MS]}
  * (defaults 5, 3000, 8000).
  */
@@ -45,7 +48,12 @@ public final class OriginOverhead {
         for (int i = 0; i < names.length; i++) {
             long mOff = median(off.get(i));
             long mOn = median(on.get(i));
-            System.out.printf("median %s: off %d, on %d; on/off = %.3f%n", names[i], mOff, mOn, (double) mOn / mOff);
+            List<Long> paired = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                paired.add(Math.round(1000.0 * on.get(i).get(r) / off.get(i).get(r)));
+            }
+            System.out.printf("median %s: off %d, on %d; on/off = %.3f; median of the rounds' on/off = %.3f%n",
+                    names[i], mOff, mOn, (double) mOn / mOff, median(paired) / 1000.0);
         }
     }
 
