@@ -262,12 +262,8 @@ public final class LoopbackConnections implements AutoCloseable {
      */
     public synchronized SocketChannel synSent(Flavor flavor) {
         try {
-            ServerSocketChannel full = ServerSocketChannel.open(flavor.family);
-            // Without SO_REUSEADDR (the JDK sets it on server channels) the kernel picks no port that
-            // an earlier connection's TIME_WAIT still holds, which would count as this farm's.
-            full.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false);
+            ServerSocketChannel full = unusedListener(flavor, 1);
             fullListeners.put(full, flavor);
-            full.bind(new InetSocketAddress(InetAddress.getByName(flavor.tableAddress()), 0), 1);
             InetSocketAddress target = new InetSocketAddress(flavor.inetAddress(), ((InetSocketAddress) full.getLocalAddress()).getPort());
             long deadline = System.nanoTime() + AWAIT.toNanos();
             while (System.nanoTime() < deadline) {
@@ -337,10 +333,7 @@ public final class LoopbackConnections implements AutoCloseable {
             Map<ServerSocketChannel, Flavor> all = new java.util.LinkedHashMap<>(fullListeners);
             listeners.forEach((flavor, l) -> all.put(l, flavor));
             for (Map.Entry<ServerSocketChannel, Flavor> e : all.entrySet()) {
-                byte[] a = e.getValue().rawAddress();
-                int port = ((InetSocketAddress) localAddress(e.getKey())).getPort();
-                Filter mine = new Filter.Or(new Filter.Host(Filter.Side.SOURCE, a, a.length * 8, port),
-                        new Filter.Host(Filter.Side.DESTINATION, a, a.length * 8, port));
+                Filter mine = endsAt(e.getValue(), ((InetSocketAddress) localAddress(e.getKey())).getPort());
                 f = f == null ? mine : new Filter.Or(f, mine);
             }
         }
@@ -348,6 +341,22 @@ public final class LoopbackConnections implements AutoCloseable {
             // No listener yet: a filter that matches nothing.
             return new Filter.Not(Filter.ALL);
         }
+        return notListening(f);
+    }
+
+    /** Whether a connection in the table (a listener aside) has an end at the flavor's address and this port. */
+    boolean portNamed(Flavor f, int port) {
+        return !platform.connections(notListening(endsAt(f, port)), false).isEmpty();
+    }
+
+    /** Rows with either end at the flavor's address and this port. */
+    private static Filter endsAt(Flavor flavor, int port) {
+        byte[] a = flavor.rawAddress();
+        return new Filter.Or(new Filter.Host(Filter.Side.SOURCE, a, a.length * 8, port),
+                new Filter.Host(Filter.Side.DESTINATION, a, a.length * 8, port));
+    }
+
+    private static Filter notListening(Filter f) {
         return new Filter.And(new Filter.Not(new Filter.States(java.util.EnumSet.of(TcpState.LISTEN))), f);
     }
 
@@ -469,15 +478,42 @@ public final class LoopbackConnections implements AutoCloseable {
     private ServerSocketChannel listener(Flavor flavor) {
         return listeners.computeIfAbsent(flavor, f -> {
             try {
-                ServerSocketChannel l = ServerSocketChannel.open(f.family);
-                l.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false); // as for the full listener
-                l.bind(new InetSocketAddress(InetAddress.getByName(f.tableAddress()), 0), 64);
-                return l;
+                return unusedListener(f, 64);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
     }
+
+    /**
+     * A listener on the flavor's address whose port no connection in the table names yet, so that
+     * the farm's filter, by that address and port, selects only what the farm makes there.
+     * Without SO_REUSEADDR (the JDK sets it on server channels) the kernel picks no port that an
+     * earlier socket still holds, a TIME_WAIT included. But a port that only an earlier
+     * connection's remote end names is free to it. A client's TIME_WAIT to a closed listener on P
+     * holds the client's own port, not P, and it stays for a minute. Such a port is passed over;
+     * the listeners passed over stay bound until one is found, so the kernel does not offer their
+     * ports again.
+     */
+    private ServerSocketChannel unusedListener(Flavor f, int backlog) throws IOException {
+        List<ServerSocketChannel> passedOver = new ArrayList<>();
+        try {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                ServerSocketChannel l = ServerSocketChannel.open(f.family);
+                l.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, false);
+                l.bind(new InetSocketAddress(InetAddress.getByName(f.tableAddress()), 0), backlog);
+                if (!portNamed(f, ((InetSocketAddress) l.getLocalAddress()).getPort())) {
+                    return l;
+                }
+                passedOver.add(l);
+            }
+            throw new IllegalStateException("100 loopback ports in a row on " + f.tableAddress()
+                    + " were named by other connections (" + passedOver.size() + " passed over)");
+        } finally {
+            passedOver.forEach(LoopbackConnections::closeQuietly);
+        }
+    }
+
 
     private static java.net.SocketAddress localAddress(java.nio.channels.NetworkChannel c) {
         try {
