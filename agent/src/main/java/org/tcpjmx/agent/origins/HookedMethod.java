@@ -35,11 +35,15 @@ record HookedMethod(String owner, String name, String descriptorPrefix, Hook hoo
             new HookedMethod("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", Hook.OPENED),
             new HookedMethod("sun/nio/ch/SocketChannelImpl", "finishConnect", "()Z", Hook.OPENED),
             new HookedMethod("sun/nio/ch/ServerSocketChannelImpl", "accept", "()Ljava/nio/channels/SocketChannel;", Hook.ACCEPTED),
-            // Asynchronous channels: a connect done at once returns from implConnect, a pending one
-            // from finishConnect; an accept from finishAccept (its arguments differ between JDKs), on
-            // the caller's thread when done at once, else on a handler thread after implAccept returned.
+            // Asynchronous channels: a connect returns from implConnect, done at once or pending; both
+            // ways the channel becomes connected in setConnected, a pending one on a handler thread.
+            // Not finishConnect(boolean), which calls it there: once that method is rewritten, JDK 17's
+            // HotSpot aborts the JVM when a collection computes its interpreter oop map ("Illegal class
+            // file encountered" in GenerateOopMap; OriginsIT reproduces it), JDK 25's does not. An
+            // accept returns from finishAccept (its arguments differ between JDKs), on the caller's
+            // thread when done at once, else on a handler thread after implAccept returned.
             new HookedMethod("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "implConnect", "(", Hook.OPENED),
-            new HookedMethod("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "finishConnect", "(Z)V", Hook.OPENED),
+            new HookedMethod("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "setConnected", "()V", Hook.OPENED),
             new HookedMethod("sun/nio/ch/UnixAsynchronousServerSocketChannelImpl", "implAccept",
                     "(Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)", Hook.ACCEPTING),
             new HookedMethod("sun/nio/ch/UnixAsynchronousServerSocketChannelImpl", "finishAccept", "(", Hook.ACCEPTED));

@@ -26,6 +26,7 @@ import org.tcpjmx.agent.testing.Jdks;
 import org.tcpjmx.agent.testing.JvmProcess;
 import org.tcpjmx.agent.testing.TargetJvm;
 import org.tcpjmx.jmx.OriginLookup;
+import org.tcpjmx.originapp.AsyncConnectsUnderGc;
 import org.tcpjmx.originapp.NoRetransformAgent;
 import org.tcpjmx.originapp.SchemaChangingAgent;
 import org.tcpjmx.originapp.SocketOpener;
@@ -152,6 +153,22 @@ class OriginsIT {
             assertEquals(200, on.jolokiaStatus(), on.body());
             Opened tracked = open(app, "finishConnect");
             assertEquals(tracked.origin(), row(url, tracked).get("origin"));
+        }
+    }
+
+    @Test
+    void collectionsWhileTheRewrittenAsyncConnectRunsInterpretedDoNotAbortTheJvmOnJdk17OrTheNewest() throws Exception {
+        List<String> javas = new ArrayList<>(List.of(JvmProcess.java()));
+        Jdks.atLeast(24).ifPresent(f -> javas.add(f.java().toString()));
+        for (String java : javas) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xint", "-Xmx32m",
+                    "-javaagent:" + JvmProcess.agentJar() + "=jolokia=false,trackOrigins=true",
+                    "-cp", location(AsyncConnectsUnderGc.class), AsyncConnectsUnderGc.class.getName(), "4"));
+            try (JvmProcess app = JvmProcess.start(cmd)) {
+                String done = app.awaitOut(l -> l.startsWith("DONE "), 60);
+                assertEquals(0, app.waitFor(30), java + ": " + app.stdout() + " " + app.stderr());
+                assertTrue(Long.parseLong(done.substring(5)) > 0, done);
+            }
         }
     }
 
