@@ -514,7 +514,6 @@ public final class LoopbackConnections implements AutoCloseable {
         }
     }
 
-
     private static java.net.SocketAddress localAddress(java.nio.channels.NetworkChannel c) {
         try {
             return c.getLocalAddress();

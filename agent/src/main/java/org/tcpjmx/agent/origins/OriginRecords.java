@@ -164,9 +164,10 @@ final class OriginRecords implements OriginLookup, BiConsumer<Object, Object> {
 
     /**
      * Which of two records of one 4-tuple stays. Batches are keyed in any order, so the newer socket
-     * is the open one, not the one keyed last. One socket can pass two hooks (an async connect
-     * completes on the handler thread while the caller is still returning from implConnect): then
-     * the record with application frames wins.
+     * is the open one, not the one keyed last. One socket can pass two hooks (an async connect done
+     * at once passes setConnected and then implConnect's return; a pending one completes on the
+     * handler thread while the caller is still returning from implConnect): then the record with
+     * application frames wins.
      */
     private static Recorded kept(Recorded old, Recorded r) {
         Object socket = r.get();
